@@ -1,0 +1,153 @@
+"""Slider explorers: one `render(**params) -> Figure` function, shown two ways.
+
+- `LiveExplorer` (JupyterLab, a running kernel): ipywidgets sliders; every change
+  calls `render` again, so the model really retrains, and redraws the figure.
+- `static_explorer` (the static site, no kernel): `render` is called at build time
+  for every combination of slider values; the page gets plain HTML range inputs
+  and a few lines of JavaScript that swap between the precomputed images.
+
+Both take the same `render`, so what the site shows is what the live version
+computes. This module imports ipywidgets and matplotlib, so `import nnlib` does
+not load it; import it as `from nnlib.widgets import ...`.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+
+import matplotlib.pyplot as plt
+
+__all__ = ["LiveExplorer", "static_explorer", "figure_png"]
+
+
+def figure_png(fig, dpi: int = 72) -> bytes:
+    """The figure as PNG bytes (no timestamp in the metadata, so it is reproducible)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+class LiveExplorer:
+    """Sliders that call `render(**values)` and show the Figure it returns.
+
+    `sliders` maps each keyword of `render` to an ipywidgets slider. The sliders
+    act on release (`continuous_update=False`) so a drag retrains once, not fifty
+    times. `calls`, `params` and `png` record the last redraw, which lets a test
+    move a slider and check that the figure really changed.
+    """
+
+    def __init__(self, render, **sliders):
+        import ipywidgets as widgets
+
+        if not sliders:
+            raise ValueError("LiveExplorer needs at least one slider, e.g. lr=FloatLogSlider(...)")
+        self.render = render
+        self.sliders = sliders
+        self.output = widgets.Output()
+        self.calls = 0
+        self.params: dict = {}
+        self.png = b""
+        for slider in sliders.values():
+            slider.continuous_update = False
+            slider.observe(self.update, names="value")
+        self.widget = widgets.VBox([*sliders.values(), self.output])
+
+    def update(self, change=None):
+        """Re-run `render` with the sliders' current values and redraw."""
+        from IPython.display import display
+
+        self.params = {name: slider.value for name, slider in self.sliders.items()}
+        fig = self.render(**self.params)
+        self.png = figure_png(fig)
+        self.calls += 1
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        self.update()
+        display(self.widget)
+
+
+def _label(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, **axes):
+    """Precompute `render` over a grid of slider values; return an HTML display object.
+
+    `axes` maps each keyword of `render` to the list of values its slider offers,
+    for example `static_explorer(render, lr=[0.01, 0.1, 1.0], hidden=[4, 16])`.
+    `defaults` picks the starting value of each slider (the middle one otherwise).
+    Every combination is rendered once (len(lr) * len(hidden) figures here), so
+    keep the grids small.
+    """
+    from IPython.display import HTML
+
+    if not axes:
+        raise ValueError("static_explorer needs at least one axis, e.g. lr=[0.01, 0.1, 1.0]")
+    for name, values in axes.items():
+        if len(values) == 0:
+            raise ValueError(f"axis {name!r} has no values; give a non-empty list")
+    names = list(axes)
+    defaults = defaults or {}
+    unknown = set(defaults) - set(names)
+    if unknown:
+        raise ValueError(f"defaults name {sorted(unknown)}, which are not axes {names}")
+    start = [list(axes[n]).index(defaults[n]) if n in defaults else (len(axes[n]) - 1) // 2 for n in names]
+
+    images = []
+    for combo in itertools.product(*(axes[n] for n in names)):
+        fig = render(**dict(zip(names, combo)))
+        images.append("data:image/png;base64," + base64.b64encode(figure_png(fig, dpi)).decode())
+        plt.close(fig)
+    uid = "nnx-" + hashlib.sha1("".join(images).encode()).hexdigest()[:10]
+
+    rows = []
+    for i, name in enumerate(names):
+        labels = [_label(v) for v in axes[name]]
+        rows.append(
+            f'<label style="display:block;margin:2px 0">{html.escape(name)} '
+            f'<input type="range" min="0" max="{len(labels) - 1}" step="1" value="{start[i]}" '
+            f'data-labels="{html.escape(json.dumps(labels))}" style="vertical-align:middle;width:14em"> '
+            f"<output>{html.escape(labels[start[i]])}</output></label>"
+        )
+    sizes = [len(axes[n]) for n in names]
+    first = 0
+    for index, size in zip(start, sizes):
+        first = first * size + index
+    script = f"""<script>
+(function () {{
+  var root = document.getElementById("{uid}");
+  var images = {json.dumps(images)};
+  var sizes = {json.dumps(sizes)};
+  var inputs = root.querySelectorAll("input[type=range]");
+  var img = root.querySelector("img");
+  function show() {{
+    var k = 0;
+    inputs.forEach(function (input, i) {{
+      k = k * sizes[i] + Number(input.value);
+      input.nextElementSibling.textContent = JSON.parse(input.dataset.labels)[input.value];
+    }});
+    img.src = images[k];
+  }}
+  inputs.forEach(function (input) {{ input.addEventListener("input", show); }});
+}})();
+</script>"""
+    body = (
+        f'<div id="{uid}" class="nnlib-explorer">'
+        f'<p style="font-size:90%;margin:0 0 4px 0"><em>Precomputed explorer: every position of the '
+        f"sliders was trained when this page was built. Open the notebook in JupyterLab to retrain live.</em></p>"
+        + "".join(rows)
+        + f'<img src="{images[first]}" alt="figure for the chosen slider values" style="max-width:100%">'
+        + "</div>"
+        + script
+    )
+    return HTML(body)

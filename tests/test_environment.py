@@ -1,0 +1,37 @@
+"""requirements.txt (pip) and environment.yml (conda/Binder) install the same packages."""
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pip_requirements():
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return {line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()}
+
+
+def conda_pip_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    assert len(pip_sections) == 1, "environment.yml should have exactly one pip: section"
+    return {r for r in pip_sections[0] if r != "-e ."}
+
+
+def test_every_requirement_is_pinned():
+    loose = [r for r in pip_requirements() if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", r)]
+    assert not loose, f"requirements not pinned with ==: {loose}"
+
+
+def test_environment_yml_lists_the_same_packages():
+    pip, conda = pip_requirements(), conda_pip_requirements()
+    assert pip == conda, (f"only in requirements.txt: {sorted(pip - conda)}; "
+                          f"only in environment.yml: {sorted(conda - pip)}")
+
+
+def test_environment_yml_installs_nnlib_and_python_311():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+    pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)][0]
+    assert "-e ." in pip
