@@ -1,6 +1,6 @@
 # Neural Networks from Scratch: every task is one `make` target.
 #   make book   set up .venv, execute every chapter and build the site in _build/html
-#   make test   set up .venv, run the unit tests and nbval on every chapter
+#   make test   set up .venv, run the unit tests, nbval on every chapter and the site in a browser
 #   make lab    open the chapters in JupyterLab
 # Everything runs from the pinned requirements.txt in a local virtual environment.
 
@@ -17,7 +17,7 @@ CELL_TIMEOUT ?= 600
 export KERAS_BACKEND := jax
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup book test unit nbval lab export notebooks bench clean
+.PHONY: help setup book site browser test unit nbval lab export notebooks bench clean
 
 help:
 	@echo "make book | make test | make lab | make notebooks | make export | make bench | make clean"
@@ -50,11 +50,40 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval $(NOTEBOOKS) \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=$(CELL_TIMEOUT)
 
-test: unit nbval
+test: unit nbval browser
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+# The site's JavaScript (MathJax, require.js, the ipywidgets embed manager), pinned in
+# package-lock.json and served by the site itself (book/_ext/nnbook.py), so it works offline.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# Execute every chapter (cell timeout in _config.yml) and build the site; warnings are errors.
+book: $(STAMP) $(NODE_STAMP)
+	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
 	@echo "The site is in _build/html/index.html"
+
+# The same site from the outputs stored in the .ipynb files (nbval checks them), executing
+# nothing: what `make test` checks in a browser.
+SITE := _build/stored/_build/html
+site: $(STAMP) $(NODE_STAMP)
+	NNBOOK_EXECUTE=off $(BIN)/jupyter-book build . --all --warningiserror --keep-going --path-output _build/stored
+
+# Every page of that site in headless Chromium (Debian's package, installed here when we are
+# root with apt-get); skipped with a message where there is no Chromium.
+CHROMIUM ?= /usr/bin/chromium
+browser: $(STAMP)
+	@if [ ! -x "$(CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true; \
+	fi
+	@if [ -x "$(CHROMIUM)" ]; then \
+	  $(MAKE) --no-print-directory site && \
+	  NNBOOK_SITE=$(SITE) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/browser; \
+	else \
+	  echo "SKIPPED the browser test: no Chromium at $(CHROMIUM) (apt-get install chromium, or set CHROMIUM=...)"; \
+	fi
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -1,0 +1,301 @@
+"""Sphinx extension for the course site (loaded from _config.yml: sphinx.local_extensions).
+
+It does three things, each small:
+
+1. **Offline JavaScript.** MathJax 3, require.js and the ipywidgets embed manager
+   are installed by `npm ci` from the pinned package.json into node_modules/. At
+   build time the files the site needs are copied into `_build/.site-assets/offline/`,
+   which Sphinx publishes as `_static/offline/` (not the book's own `_static/`,
+   whose every .js/.css Jupyter Book would inject into every page). `mathjax_path`
+   and myst-nb's `nb_ipywidgets_js` then point there, with `book/_ext/static/
+   nnbook-widgets.js` in between (it tells require.js where the embed manager's
+   fonts live and gives MathJax 3 the MathJax 2 `Hub.Queue` that ipywidgets 8 calls).
+   After the build, every page is checked: a script, stylesheet, image or font
+   loaded from another host is a warning (an error under -W).
+
+2. **The `nnlib-chapter` directive**: `{nnlib-chapter} notebooks/01_single_neuron.md`
+   renders what one chapter adds to nnlib (module, public names, signatures,
+   docstrings) straight from the chapter's `#@save` cells, read with
+   tools/export.py's `marked_cells()`, so the page cannot go stale.
+
+3. **Stored outputs.** `NNBOOK_EXECUTE=off` builds from the outputs stored in the
+   .ipynb files (which nbval checks) instead of executing every chapter again;
+   `make test` uses it for the browser test. `make book` always executes.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "node_modules"
+OWN_STATIC = Path(__file__).resolve().parent / "static"
+ASSETS = ROOT / "_build" / ".site-assets"  # published as the site's _static/
+
+# What the site serves from each npm package (paths relative to the package).
+VENDOR = {
+    "mathjax": (
+        "mathjax/es5",
+        [
+            "tex-chtml.js",
+            "input/tex/extensions/**/*.js",  # loaded on demand by \require and autoload
+            "output/chtml/fonts/woff-v2/*.woff",
+            "ui/*.js",
+            "a11y/*.js",
+            "adaptors/*.js",
+        ],
+    ),
+    "requirejs": ("requirejs", ["require.js"]),
+    "html-manager": (
+        "@jupyter-widgets/html-manager/dist",
+        ["embed-amd.js", "*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg"],
+    ),
+}
+MATHJAX_PATH = "offline/mathjax/tex-chtml.js"
+WIDGETS_JS = {
+    "offline/requirejs/require.js": {},
+    "nnbook-widgets.js": {},
+    "offline/html-manager/embed-amd.js": {},
+}
+
+
+# ----------------------------------------------------------------------------- 1. offline assets
+def stage_assets(root: Path = ROOT, dest: Path = ASSETS) -> Path:
+    """Copy the vendored files the site serves into `dest` (cleaned first); return it."""
+    missing = [name for name, (pkg, _) in VENDOR.items() if not (root / "node_modules" / pkg).is_dir()]
+    if missing:
+        raise RuntimeError(
+            f"node_modules/ lacks {', '.join(missing)}: run `npm ci` in {root} "
+            "(`make book` does) to install the site's pinned JavaScript from package.json"
+        )
+    if dest.exists():
+        shutil.rmtree(dest)
+    for name, (pkg, patterns) in VENDOR.items():
+        source = root / "node_modules" / pkg
+        for pattern in patterns:
+            files = [p for p in source.glob(pattern) if p.is_file()]
+            if not files:
+                raise RuntimeError(f"node_modules/{pkg} has no {pattern}: is package.json's version right?")
+            for path in files:
+                target = dest / "offline" / name / path.relative_to(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+    for path in OWN_STATIC.iterdir():
+        shutil.copy2(path, dest / path.name)
+    return dest
+
+
+def _config_inited(app, config):
+    dest = stage_assets()
+    config.html_static_path = [*config.html_static_path, str(dest)]
+    config.mathjax_path = MATHJAX_PATH
+    config.nb_ipywidgets_js = dict(WIDGETS_JS)
+    config.html_css_files = [*config.html_css_files, "nnbook.css"]
+    mode = os.environ.get("NNBOOK_EXECUTE")
+    if mode:
+        if mode not in {"off", "force", "auto", "cache"}:
+            raise RuntimeError(f"NNBOOK_EXECUTE must be off, force, auto or cache, got {mode!r}")
+        config.nb_execution_mode = mode
+
+
+# Anything a page loads by itself (not a link the reader clicks) must come from the site.
+_LOADED = re.compile(r"<(script|img|source|iframe)\b[^>]*?\bsrc=\"([^\"]+)\"|<link\b[^>]*?\bhref=\"([^\"]+)\"[^>]*>", re.I)
+
+
+def external_loads(html: str) -> list[str]:
+    """URLs of scripts, images, frames and stylesheets that a page loads from another host."""
+    found = []
+    for match in _LOADED.finditer(html):
+        url = match.group(2) or match.group(3)
+        if match.group(3) and not re.search(r'rel="(stylesheet|preload|icon|modulepreload)"', match.group(0)):
+            continue  # a plain <link rel="next"> etc. loads nothing
+        if re.match(r"^(https?:)?//", url):
+            found.append(url)
+    return found
+
+
+def _build_finished(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    for page in sorted(Path(app.outdir).rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        for url in external_loads(page.read_text(encoding="utf-8")):
+            logger.warning(f"{page.relative_to(app.outdir)} loads {url} from another host; the site must work offline")
+
+
+# ----------------------------------------------------------------------------- 2. nnlib pages
+@dataclass
+class Entry:
+    """One public name a chapter adds: a function, a class (with methods) or a constant."""
+
+    kind: str  # "function", "class", "method" or "data"
+    name: str
+    signature: str = ""
+    doc: str = ""
+    members: list["Entry"] = field(default_factory=list)
+
+
+def _signature(node, drop_self: bool = False) -> str:
+    args = node.args
+    if drop_self and args.args and args.args[0].arg in {"self", "cls"}:
+        args = ast.arguments(
+            posonlyargs=args.posonlyargs, args=args.args[1:], vararg=args.vararg, kwonlyargs=args.kwonlyargs,
+            kw_defaults=args.kw_defaults, kwarg=args.kwarg, defaults=args.defaults,
+        )
+        # defaults align with the *last* positional arguments, so dropping the first keeps them right
+    text = f"({ast.unparse(args)})"
+    if node.returns is not None:
+        text += f" -> {ast.unparse(node.returns)}"
+    return text
+
+
+def api_of(code: str) -> list[Entry]:
+    """The public API one `#@save` cell defines, in the order the cell defines it."""
+    entries = []
+    for node in ast.parse(code).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            entries.append(Entry("function", node.name, _signature(node), ast.get_docstring(node) or ""))
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            init = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+            entry = Entry("class", node.name, _signature(init, drop_self=True) if init else "",
+                          ast.get_docstring(node) or "")
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                    not item.name.startswith("_") or item.name == "__call__"
+                ):
+                    is_property = any(ast.unparse(d) == "property" for d in item.decorator_list)
+                    entry.members.append(
+                        Entry("property" if is_property else "method", item.name,
+                              "" if is_property else _signature(item, drop_self=True),
+                              ast.get_docstring(item) or "")
+                    )
+            entries.append(entry)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and not target.id.startswith("_"):
+                    entries.append(Entry("data", target.id))
+    return entries
+
+
+def chapter_api(chapter: Path) -> list[tuple[str, list[Entry], str]]:
+    """(module, entries, code) for every #@save cell of a chapter, merged per module in order."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from export import marked_cells
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    merged: dict[str, tuple[list[Entry], list[str]]] = {}
+    for module, code in marked_cells(chapter):
+        entries, codes = merged.setdefault(module, ([], []))
+        entries.extend(api_of(code))
+        codes.append(code)
+    return [(module, entries, "\n\n\n".join(codes)) for module, (entries, codes) in merged.items()]
+
+
+def _docstring_nodes(doc: str):
+    """Docstring text as paragraphs and literal blocks, never parsed as markup (so -W stays quiet)."""
+    from docutils import nodes
+
+    out = []
+    for block in re.split(r"\n\s*\n", doc.strip()):
+        lines = block.splitlines()
+        if not lines or not block.strip():
+            continue
+        if lines[0].startswith((" ", "\t", ">>>")) or all(line.startswith("    ") for line in lines):
+            out.append(nodes.literal_block(block, block, language="python"))
+            continue
+        para = nodes.paragraph()
+        text = " ".join(line.strip() for line in lines)
+        for i, piece in enumerate(re.split(r"`+([^`]+)`+", text)):
+            para += nodes.literal(piece, piece) if i % 2 else nodes.Text(piece)
+        out.append(para)
+    return out
+
+
+def _setup_directive(app):
+    from docutils import nodes
+    from docutils.statemachine import StringList
+    from sphinx.util.docutils import SphinxDirective
+    from sphinx import addnodes
+
+    class NnlibChapter(SphinxDirective):
+        """Render what one chapter adds to nnlib, from its #@save cells."""
+
+        required_arguments = 1
+
+        def run(self):
+            relative = self.arguments[0]
+            chapter = ROOT / relative
+            self.env.note_dependency(str(chapter))
+            if not chapter.exists():
+                para = nodes.paragraph(text=f"This chapter ({relative}) has not been written yet.")
+                return [para]
+            docname = str(Path(relative).with_suffix(""))
+            intro = nodes.paragraph()
+            intro += nodes.Text("Rendered from the #@save cells of ")
+            if docname in self.env.found_docs:
+                ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + docname,
+                                            refexplicit=False, refwarn=True)
+                ref += nodes.literal(relative, relative)
+                intro += ref
+            else:
+                intro += nodes.literal(relative, relative)
+            intro += nodes.Text(" when this site was built, so it always matches the code.")
+            result = [intro]
+            modules = chapter_api(chapter)
+            if not modules:
+                result.append(nodes.paragraph(text="This chapter adds nothing to nnlib."))
+            for module, entries, code in modules:
+                result.append(nodes.rubric(text=f"nnlib/{module}.py"))
+                names = [e.name for e in entries]
+                if names:
+                    line = f"from nnlib.{module} import {', '.join(names)}"
+                    result.append(nodes.literal_block(line, line, language="python"))
+                for entry in entries:
+                    result.extend(self._describe(entry, module))
+                result.append(self._source(module, code))
+            return result
+
+        def _describe(self, entry: Entry, module: str, nested: bool = False):
+            directive = {"function": "py:function", "class": "py:class", "method": "py:method",
+                         "property": "py:property", "data": "py:data"}[entry.kind]
+            # MyST syntax: the pages that use this directive are MyST markdown.
+            lines = [f"```{{{directive}}} {entry.name}{entry.signature}", ":no-index:"]
+            if not nested:
+                lines.append(f":module: nnlib.{module}")
+            lines.append("```")
+            node = nodes.container()
+            self.state.nested_parse(StringList(lines, source="nnlib-chapter"), self.content_offset, node)
+            desc = node.next_node(addnodes.desc)
+            content = desc.next_node(addnodes.desc_content)
+            content.extend(_docstring_nodes(entry.doc))
+            for member in entry.members:
+                content.extend(self._describe(member, module, nested=True))
+            return node.children
+
+        def _source(self, module: str, code: str):
+            # A collapsed box with the exact code (sphinx-togglebutton hides "dropdown" admonitions).
+            box = nodes.admonition(classes=["dropdown"])
+            box += nodes.title(text=f"The code this chapter adds to nnlib/{module}.py")
+            box += nodes.literal_block(code, code, language="python")
+            return box
+
+    app.add_directive("nnlib-chapter", NnlibChapter)
+
+
+# ----------------------------------------------------------------------------- set-up
+def setup(app):
+    app.connect("config-inited", _config_inited)
+    app.connect("build-finished", _build_finished)
+    _setup_directive(app)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

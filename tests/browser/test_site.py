@@ -1,0 +1,203 @@
+"""The built site in a real browser: every chapter page works offline, math, images and sliders included.
+
+Run by `make browser` (part of `make test`), which builds the site from the stored
+notebook outputs and sets NNBOOK_SITE to its folder; skipped without NNBOOK_SITE.
+Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM), driven by Playwright for Python;
+no browser is downloaded. A screenshot of every page lands in <site>/../screenshots/.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+SITE = os.environ.get("NNBOOK_SITE")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(
+    not SITE, reason="browser test: run `make browser` (builds the site and sets NNBOOK_SITE)"
+)
+
+# Console messages that are expected and harmless, each with the reason.
+HARMLESS_CONSOLE = [
+    # sphinx-thebe injects its inline loader script twice on notebook pages; the second copy
+    # re-declares a `let` and fails, but thebe is only used when a reader clicks "live code".
+    (re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"), "sphinx-thebe injects its script twice"),
+]
+
+
+def chapter_pages() -> list[str]:
+    """Every page the toc lists under notebooks/ and book/, as paths relative to the site."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = []
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            if "glob" in entry:
+                files.extend(str(p.relative_to(ROOT).with_suffix("")) for p in sorted(ROOT.glob(entry["glob"] + ".md")))
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    files.append(toc["root"])
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return [f + ".html" for f in files]
+
+
+@pytest.fixture(scope="module")
+def server():
+    site = Path(SITE).resolve()
+    if not (site / "index.html").exists():
+        pytest.fail(f"no site at {site}: build it with `make site`")
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+class PageLog:
+    """Everything a page asked for and complained about while it loaded."""
+
+    def __init__(self, page, origin: str):
+        self.origin = origin
+        self.foreign: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", self.on_request)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        page.on("console", lambda m: m.type == "error" and self.on_error(m.text))
+        page.on("pageerror", lambda e: self.on_error(str(e)))
+
+    def on_request(self, request):
+        url = urlparse(request.url)
+        if url.scheme in {"data", "blob", "about"}:
+            return
+        if url.hostname != "127.0.0.1":
+            self.foreign.append(request.url)
+
+    def on_error(self, text: str):
+        if not any(pattern.search(text) for pattern, _ in HARMLESS_CONSOLE):
+            self.errors.append(text)
+
+
+def settle(page):
+    """Wait until MathJax (if the page loads it) has typeset and the widgets have rendered."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate(
+        """async () => {
+            if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+                await window.MathJax.startup.promise;
+            }
+        }"""
+    )
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_page(server, browser, path):
+    shots = Path(SITE).resolve().parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = PageLog(page, server)
+    try:
+        response = page.goto(f"{server}/{path}")
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        settle(page)
+        page.screenshot(path=str(shots / (path.replace("/", "__") + ".png")), full_page=True)
+
+        assert not log.foreign, f"{path} made requests to other hosts: {log.foreign}"
+        assert not log.failed, f"{path} had failed requests: {log.failed}"
+        assert not log.errors, f"{path} logged console errors: {log.errors}"
+
+        # Math: no raw TeX left in the text, and MathJax output wherever the source had math.
+        text = page.inner_text("article")
+        assert "\\(" not in text and "\\[" not in text, f"{path} shows raw TeX"
+        math_sources = page.locator("article .math").count()
+        if math_sources:
+            assert page.locator("mjx-container").count() >= math_sources, (
+                f"{path}: {math_sources} math elements but only "
+                f"{page.locator('mjx-container').count()} typeset by MathJax"
+            )
+
+        # Images: every one loaded and has a size.
+        broken = page.evaluate(
+            """() => Array.from(document.images)
+                 .filter(img => !img.complete || img.naturalWidth === 0)
+                 .map(img => img.src.slice(0, 80))"""
+        )
+        assert not broken, f"{path} has images that did not load: {broken}"
+
+        # Widgets saved in the notebook are drawn by the offline embed manager.
+        views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+        if views:
+            assert page.locator(".jupyter-widgets").count() > 0, f"{path}: widget views were not rendered"
+
+        # Precomputed explorers: moving each slider changes the figure.
+        explorers = page.locator(".nnlib-explorer")
+        for i in range(explorers.count()):
+            explorer = explorers.nth(i)
+            image = explorer.locator("img")
+            for j in range(explorer.locator("input[type=range]").count()):
+                slider = explorer.locator("input[type=range]").nth(j)
+                low, high, value = (int(slider.get_attribute(a)) for a in ("min", "max", "value"))
+                if high == low:
+                    continue
+                target = low if value != low else high
+                before = image.get_attribute("src")
+                label_before = slider.evaluate("s => s.nextElementSibling.textContent")
+                slider.focus()
+                for _ in range(abs(target - value)):
+                    page.keyboard.press("ArrowLeft" if target < value else "ArrowRight")
+                assert int(slider.input_value()) == target
+                assert image.get_attribute("src") != before, f"{path}: explorer {i} slider {j} did not change the figure"
+                assert slider.evaluate("s => s.nextElementSibling.textContent") != label_before
+                assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+            explorer.screenshot(path=str(shots / (path.replace("/", "__") + f".explorer{i}.png")))
+        assert not log.errors, f"{path} logged console errors while using the sliders: {log.errors}"
+    finally:
+        page.close()
+
+
+def test_every_chapter_page_is_checked():
+    """The browser test covers every chapter the toc lists (and the toc lists every chapter)."""
+    pages = chapter_pages()
+    chapters = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    listed = [Path(p).stem for p in pages if p.startswith("notebooks/")]
+    assert listed, "no chapter page in _toc.yml"
+    assert set(listed) <= set(chapters), f"_toc.yml lists chapters without a notebook: {set(listed) - set(chapters)}"
