@@ -17,6 +17,7 @@ class Identity:
         return dA
 
 
+# --- from notebooks/03_layer_of_neurons.md
 class Sigmoid:
     """A = 1 / (1 + e^-Z), squashing any number into (0, 1); dA/dZ = A (1 - A)."""
 
@@ -31,6 +32,7 @@ class Sigmoid:
         return dA * self.A * (1.0 - self.A)
 
 
+# --- from notebooks/03_layer_of_neurons.md
 class ReLU:
     """A = max(0, Z); the gradient passes where Z > 0 and stops where Z <= 0."""
 
@@ -38,12 +40,13 @@ class ReLU:
 
     def forward(self, Z):
         self.positive = Z > 0
-        return np.maximum(Z, 0)
+        return np.where(self.positive, Z, 0).astype(Z.dtype, copy=False)
 
     def backward(self, dA):
         return dA * self.positive
 
 
+# --- from notebooks/03_layer_of_neurons.md
 def softmax(Z):
     """Turn scores into probabilities along the last axis: exp(Z) / sum(exp(Z)).
 

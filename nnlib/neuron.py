@@ -156,4 +156,81 @@ def train_neuron(X, Y, lr, epochs, *, w=None, b=0.0):
     return w, b, losses
 
 
-__all__ = ['weighted_sum', 'step', 'step_derivative', 'sigmoid', 'sigmoid_derivative', 'relu', 'relu_derivative', 'squared_error', 'squared_error_derivative', 'loss_and_gradients', 'train_neuron']
+# --- from notebooks/02_neuron_objects.md
+import numbers
+
+import numpy as np
+
+
+class Neuron:
+    """One neuron: it computes the weighted sum z = w · x + b of its inputs, and learns w and b.
+
+    forward(x) takes one input vector of shape (n_inputs,) and returns the number z.
+    backward(dz, lr) takes dz = dL/dz, the gradient of the loss with respect to z,
+    stores dw = dL/dw and db = dL/db, takes one gradient-descent step when lr > 0,
+    and returns dx = dL/dx, which whatever produced x needs for its own gradients.
+    The activation (sigmoid, ReLU, ...) is applied outside, by whoever uses the neuron.
+
+    clip: if given, no step uses a gradient longer than `clip`: a longer (dw, db) is
+    scaled down to length `clip`, keeping its direction. dw and db keep the true gradient.
+    """
+
+    def __init__(self, n_inputs, *, rng=None, w=None, b=0.0, clip=None):
+        if isinstance(n_inputs, bool) or not isinstance(n_inputs, numbers.Integral) or n_inputs < 1:
+            raise ValueError(f"Neuron needs a positive whole number of inputs, got {n_inputs!r}")
+        if clip is not None and (isinstance(clip, bool) or not isinstance(clip, numbers.Real) or clip <= 0):
+            raise ValueError(f"clip must be None or a positive number, got {clip!r}")
+        self.n_inputs = int(n_inputs)
+        self.clip = clip
+        if w is None:
+            rng = np.random.default_rng() if rng is None else rng
+            # small random weights, scaled by 1/sqrt(n) so that z stays of order 1 for any n
+            w = rng.normal(0.0, 1.0 / np.sqrt(self.n_inputs), size=self.n_inputs)
+        self.w = self._as_vector(w, "w")
+        self.b = float(b)
+        self.dw = np.zeros(self.n_inputs)  # gradients, filled in by backward
+        self.db = 0.0
+        self.x = None  # the last input, remembered by forward for backward
+
+    def __repr__(self):
+        return f"Neuron({self.n_inputs})" if self.clip is None else f"Neuron({self.n_inputs}, clip={self.clip})"
+
+    def _as_vector(self, v, name):
+        """v as a float64 vector of shape (n_inputs,), or an error saying what is wrong with it."""
+        v = np.asarray(v)
+        if v.dtype.kind not in "biuf":  # bool, signed or unsigned integer, float
+            raise TypeError(f"{self!r} expects {name} to hold numbers, got an array of dtype {v.dtype}")
+        if v.shape != (self.n_inputs,):
+            hint = " (a row or column vector? flatten it with .ravel())" if v.size == self.n_inputs else ""
+            raise ValueError(f"{self!r} expects {name} of shape ({self.n_inputs},), got {v.shape}{hint}")
+        return v.astype(np.float64)  # a copy: the neuron never shares memory with the caller
+
+    def forward(self, x):
+        """z = w · x + b for one input vector x of shape (n_inputs,)."""
+        self.x = self._as_vector(x, "x")
+        return float(self.w @ self.x + self.b)
+
+    def backward(self, dz, lr=0.0):
+        """Given dz = dL/dz: store dw and db, step by -lr * gradient if lr > 0, return dx = dL/dx."""
+        if self.x is None:
+            raise RuntimeError(f"{self!r}: call forward(x) before backward(dz)")
+        if np.ndim(dz) != 0 or np.asarray(dz).dtype.kind not in "biuf":
+            raise TypeError(f"{self!r}.backward expects dz to be one number (dL/dz), got {dz!r}")
+        if lr < 0:
+            raise ValueError(f"the learning rate must be >= 0, got {lr}")
+        dz = float(dz)
+        self.dw = dz * self.x  # z = w·x + b, so dz/dw_i = x_i
+        self.db = dz  # dz/db = 1
+        dx = dz * self.w  # dz/dx_i = w_i, taken before w changes below
+        if lr > 0:
+            dw, db = self.dw, self.db
+            if self.clip is not None:
+                norm = np.sqrt(dw @ dw + db * db)
+                if norm > self.clip:  # too long: keep the direction, shorten to length clip
+                    dw, db = dw * (self.clip / norm), db * (self.clip / norm)
+            self.w -= lr * dw  # in place: anyone holding a reference to w sees the new values
+            self.b -= lr * db
+        return dx
+
+
+__all__ = ['weighted_sum', 'step', 'step_derivative', 'sigmoid', 'sigmoid_derivative', 'relu', 'relu_derivative', 'squared_error', 'squared_error_derivative', 'loss_and_gradients', 'train_neuron', 'Neuron']

@@ -1,0 +1,269 @@
+"""Chapter 3: activations, the MSE loss, and the Layer and Network made of Neuron objects."""
+import numpy as np
+import pytest
+
+import nnlib
+from nnlib.activations import Identity, ReLU, Sigmoid, Softmax, softmax
+from nnlib.losses import MSE
+from nnlib.neuron import Neuron
+from nnlib.neuron_network import Layer, Network
+
+
+def numerical_gradient(f, v, h=1e-6):
+    """Central differences of the scalar function f() with respect to each entry of array v."""
+    grad = np.zeros_like(v, dtype=float)
+    for i in range(v.size):
+        old = v.flat[i]
+        v.flat[i] = old + h
+        plus = f()
+        v.flat[i] = old - h
+        minus = f()
+        v.flat[i] = old
+        grad.flat[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+def rel_error(a, b):
+    a, b = np.atleast_1d(np.asarray(a, float)), np.atleast_1d(np.asarray(b, float))
+    return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
+
+
+def test_exported_from_the_package():
+    for name in ("Layer", "Network", "Identity", "Sigmoid", "ReLU", "Softmax", "softmax", "MSE", "Neuron"):
+        assert hasattr(nnlib, name), name
+    assert nnlib.Layer is Layer and nnlib.Network is Network
+
+
+# ---------------------------------------------------------------- activations and loss
+
+@pytest.mark.parametrize("make", [Identity, Sigmoid, ReLU, Softmax], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("shape", [(6,), (4, 5)], ids=["vector", "batch"])
+def test_activation_backward_matches_finite_differences(make, shape):
+    rng = np.random.default_rng(7)
+    activation = make()
+    Z = rng.normal(size=shape) * 2
+    Z[np.abs(Z) < 0.05] = 0.5  # ReLU has a kink at 0: stay away from it
+    G = rng.normal(size=shape)  # L = sum(G * A), so dL/dA = G
+    activation.forward(Z)
+    dZ = activation.backward(G)
+    numeric = numerical_gradient(lambda: np.sum(G * activation.forward(Z)), Z)
+    assert dZ.shape == Z.shape
+    assert rel_error(dZ, numeric) < 1e-6
+
+
+def test_activation_values():
+    Z = np.array([-2.0, 0.0, 3.0])
+    np.testing.assert_allclose(Sigmoid().forward(Z), 1 / (1 + np.exp(-Z)))
+    np.testing.assert_array_equal(ReLU().forward(Z), [0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(Identity().forward(Z), Z)
+    A = Softmax().forward(np.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, 1000.0]]))
+    np.testing.assert_allclose(A.sum(axis=-1), [1.0, 1.0])
+    np.testing.assert_allclose(A[0], np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum())
+    np.testing.assert_allclose(A[1], [1 / 3] * 3)  # no overflow for large scores
+    np.testing.assert_allclose(softmax(np.array([0.0, np.log(3.0)])), [0.25, 0.75])
+
+
+@pytest.mark.parametrize("shape", [(3,), (5, 2)])
+def test_mse_value_and_gradient(shape):
+    rng = np.random.default_rng(3)
+    A, Y = rng.normal(size=shape), rng.normal(size=shape)
+    loss = MSE()
+    assert loss.forward(A, Y) == pytest.approx(np.mean((A - Y) ** 2))
+    assert rel_error(loss.backward(), numerical_gradient(lambda: loss.forward(A, Y), A)) < 1e-6
+
+
+def test_mse_refuses_different_shapes():
+    with pytest.raises(ValueError, match=r"\(3,\).*\(3, 1\)"):
+        MSE().forward(np.zeros(3), np.zeros((3, 1)))
+
+
+# ---------------------------------------------------------------- Layer
+
+def test_layer_forward_is_activation_of_the_neurons_sums():
+    rng = np.random.default_rng(0)
+    layer = Layer(3, 4, Sigmoid(), rng=rng)
+    assert len(layer.neurons) == 4 and all(isinstance(n, Neuron) for n in layer.neurons)
+    x = rng.normal(size=3)
+    W = np.column_stack([n.w for n in layer.neurons])  # neuron j is column j
+    b = np.array([n.b for n in layer.neurons])
+    np.testing.assert_allclose(layer.forward(x), 1 / (1 + np.exp(-(x @ W + b))))
+
+
+def test_layer_neurons_get_different_seeded_weights():
+    a = Layer(3, 2, ReLU(), rng=np.random.default_rng(1))
+    b = Layer(3, 2, ReLU(), rng=np.random.default_rng(1))
+    assert not np.array_equal(a.neurons[0].w, a.neurons[1].w)
+    assert all(np.array_equal(p.w, q.w) for p, q in zip(a.neurons, b.neurons))
+
+
+def _network(rng, sizes, activations, loss=None):
+    layers = [Layer(n_in, n_out, act, rng=rng) for n_in, n_out, act in zip(sizes, sizes[1:], activations)]
+    return Network(layers, loss or MSE())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_layers_backward_matches_finite_differences_of_the_network_loss(seed):
+    rng = np.random.default_rng(seed)
+    net = _network(rng, [4, 5, 3, 2], [Sigmoid(), ReLU(), Identity()])
+    x, y = rng.normal(size=4), rng.normal(size=2)
+
+    def loss():
+        return net.loss.forward(net.forward(x), y)
+
+    loss()
+    dx = net.backward(net.loss.backward())  # lr = 0: gradients only
+    assert rel_error(dx, numerical_gradient(loss, x)) < 1e-5
+    for layer in net.layers:
+        for neuron in layer.neurons:
+            assert rel_error(neuron.dw, numerical_gradient(loss, neuron.w)) < 1e-5
+            b = np.array([neuron.b])
+
+            def loss_of_b(neuron=neuron, b=b):
+                neuron.b = float(b[0])
+                return loss()
+
+            assert rel_error(neuron.db, numerical_gradient(loss_of_b, b)) < 1e-5
+
+
+def test_softmax_layer_backward_matches_finite_differences():
+    rng = np.random.default_rng(5)
+    net = _network(rng, [3, 4, 3], [ReLU(), Softmax()])
+    x, y = rng.normal(size=3), np.array([0.0, 1.0, 0.0])
+
+    def loss():
+        return net.loss.forward(net.forward(x), y)
+
+    loss()
+    net.backward(net.loss.backward())
+    for layer in net.layers:
+        for neuron in layer.neurons:
+            assert rel_error(neuron.dw, numerical_gradient(loss, neuron.w)) < 1e-5
+
+
+def test_train_step_returns_the_loss_before_the_step_and_lowers_it():
+    rng = np.random.default_rng(2)
+    net = _network(rng, [3, 4, 1], [Sigmoid(), Identity()])
+    x, y = rng.normal(size=3), np.array([2.0])
+    before = net.loss.forward(net.forward(x), y)
+    w_before = net.layers[0].neurons[0].w.copy()
+    assert net.train_step(x, y, lr=0.05) == pytest.approx(before)
+    assert net.loss.forward(net.forward(x), y) < before
+    assert not np.array_equal(net.layers[0].neurons[0].w, w_before)
+
+
+# ---------------------------------------------------------------- errors
+
+def test_layer_shape_error_names_the_layer_and_both_shapes():
+    layer = Layer(3, 4, Sigmoid(), rng=np.random.default_rng(0))
+    with pytest.raises(ValueError) as info:
+        layer.forward(np.ones((1, 3)))
+    assert "Layer(3, 4, Sigmoid())" in str(info.value) and "(3,)" in str(info.value) and "(1, 3)" in str(info.value)
+    layer.forward(np.ones(3))
+    with pytest.raises(ValueError, match=r"\(4,\).*\(3,\)"):
+        layer.backward(np.ones(3))
+
+
+def test_layer_refuses_non_numbers_and_activation_classes():
+    layer = Layer(2, 2, ReLU(), rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="numbers"):
+        layer.forward(["a", "b"])
+    with pytest.raises(TypeError, match=r"ReLU\(\)"):
+        Layer(2, 2, ReLU)
+    with pytest.raises(TypeError, match="forward and backward"):
+        Layer(2, 2, "relu")
+    with pytest.raises(ValueError):
+        Layer(2, 0, ReLU())
+
+
+def test_network_refuses_layers_that_do_not_fit():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=r"gives 4 outputs.*expects 5 inputs"):
+        Network([Layer(3, 4, Sigmoid(), rng=rng), Layer(5, 1, Identity(), rng=rng)], MSE())
+    with pytest.raises(ValueError, match="at least one layer"):
+        Network([], MSE())
+
+
+def test_fit_refuses_mismatched_rows_and_reports_divergence():
+    rng = np.random.default_rng(0)
+    net = _network(rng, [2, 3, 1], [ReLU(), Identity()])
+    with pytest.raises(ValueError, match="10 rows in X and 9"):
+        net.fit(np.zeros((10, 2)), np.zeros(9), lr=0.1, epochs=1, progress=False)
+    X = rng.normal(size=(50, 2)) * 10
+    with pytest.raises(FloatingPointError, match="smaller learning rate"):
+        net.fit(X, X.sum(axis=1) * 100, lr=10.0, epochs=20, rng=rng, progress=False)
+
+
+def test_reprs_have_no_addresses():
+    net = _network(np.random.default_rng(0), [2, 3, 1], [ReLU(), Identity()])
+    assert repr(net) == "Network([Layer(2, 3, ReLU()), Layer(3, 1, Identity())], MSE())"
+
+
+# ---------------------------------------------------------------- training runs
+
+def _sine_windows(seed=0, width=10, n_steps=300):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_steps)
+    series = np.sin(2 * np.pi * t / 25) + rng.normal(0, 0.1, size=n_steps)
+    X = np.array([series[i : i + width] for i in range(n_steps - width)])
+    return X, series[width:]
+
+
+def _forecaster(seed=0, width=10, hidden=16):
+    rng = np.random.default_rng(seed)
+    return Network([Layer(width, hidden, Sigmoid(), rng=rng), Layer(hidden, 1, Identity(), rng=rng)], MSE())
+
+
+def test_forecasting_a_noisy_sine_gets_near_the_noise_floor():
+    """The noise variance is 0.01; the training loss must fall below 0.02 and the test MSE below 0.03."""
+    X, Y = _sine_windows()
+    net = _forecaster()
+    history = net.fit(X[:200], Y[:200], lr=0.01, epochs=15, rng=np.random.default_rng(0), progress=False)
+    assert len(history) == 15 and all(isinstance(h, float) for h in history)
+    assert history[0] > 0.05 and history[-1] < 0.02
+    assert np.mean((net.predict(X[200:])[:, 0] - Y[200:]) ** 2) < 0.03
+
+
+def test_xor_needs_and_learns_a_hidden_layer():
+    """XOR with 4 noisy clusters: at least 95 % of the points right after training."""
+    rng = np.random.default_rng(1)
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    X = np.repeat(corners, 25, axis=0) + rng.normal(0, 0.1, size=(100, 2)) - 0.5
+    y = np.repeat([0.0, 1.0, 1.0, 0.0], 25)
+    net = Network([Layer(2, 8, ReLU(), rng=rng), Layer(8, 1, Sigmoid(), rng=rng)], MSE())
+    net.fit(X, y, lr=0.2, epochs=60, rng=rng, progress=False)
+    assert np.mean((net.predict(X)[:, 0] > 0.5) == y) >= 0.95
+
+
+def test_fit_is_reproducible_with_a_seed():
+    X, Y = _sine_windows()
+    runs = [_forecaster().fit(X[:50], Y[:50], lr=0.01, epochs=2, rng=np.random.default_rng(3), progress=False)
+            for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+# ---------------------------------------------------------------- the learning-rate explorer
+
+def test_learning_rate_explorer_retrains_when_the_slider_moves():
+    """The chapter's explorer pattern: a render(lr) that retrains a forecaster, driven like a student would."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from nnlib.widgets import LiveExplorer
+
+    X, Y = _sine_windows()
+
+    def render(lr):
+        net = _forecaster()
+        history = net.fit(X[:60], Y[:60], lr=lr, epochs=3, rng=np.random.default_rng(0), progress=False)
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot(history)
+        ax.plot(net.predict(X[60:90])[:, 0])
+        return fig
+
+    explorer = LiveExplorer(render, lr=widgets.FloatLogSlider(value=0.01, base=10, min=-4, max=0, step=0.25))
+    explorer.update()
+    calls, png = explorer.calls, explorer.png
+    explorer.sliders["lr"].value = 0.1
+    assert explorer.calls == calls + 1
+    assert explorer.params == {"lr": pytest.approx(0.1)}
+    assert explorer.png != png
