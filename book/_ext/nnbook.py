@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,17 +190,33 @@ def api_of(code: str) -> list[Entry]:
 
 def chapter_api(chapter: Path) -> list[tuple[str, list[Entry], str]]:
     """(module, entries, code) for every #@save cell of a chapter, merged per module in order."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        from export import marked_cells
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
+    marked_cells = _export_module().marked_cells
     merged: dict[str, tuple[list[Entry], list[str]]] = {}
     for module, code in marked_cells(chapter):
         entries, codes = merged.setdefault(module, ([], []))
         entries.extend(api_of(code))
         codes.append(code)
     return [(module, entries, "\n\n\n".join(codes)) for module, (entries, codes) in merged.items()]
+
+
+def _export_module():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import export
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    return export
+
+
+def import_line(module: str, names: list[str], width: int = 79) -> str:
+    """How a reader imports the names: from the package root for core modules, else from the module."""
+    core = _export_module().MODULES.get(module, ("", False))[1]
+    head = "from nnlib import " if core else f"from nnlib.{module} import "
+    line = head + ", ".join(names)
+    if len(line) <= width:
+        return line
+    body = textwrap.fill(", ".join(names) + ",", width - 4, initial_indent="    ", subsequent_indent="    ")
+    return f"{head}(\n{body}\n)"
 
 
 def _docstring_nodes(doc: str):
@@ -259,7 +276,7 @@ def _setup_directive(app):
                 result.append(nodes.rubric(text=f"nnlib/{module}.py"))
                 names = [e.name for e in entries]
                 if names:
-                    line = f"from nnlib.{module} import {', '.join(names)}"
+                    line = import_line(module, names)
                     result.append(nodes.literal_block(line, line, language="python"))
                 for entry in entries:
                     result.extend(self._describe(entry, module))

@@ -145,9 +145,17 @@ def test_page(server, browser, path):
         assert not log.failed, f"{path} had failed requests: {log.failed}"
         assert not log.errors, f"{path} logged console errors: {log.errors}"
 
-        # Math: no raw TeX left in the text, and MathJax output wherever the source had math.
-        text = page.inner_text("article")
-        assert "\\(" not in text and "\\[" not in text, f"{path} shows raw TeX"
+        # Math: no raw TeX left in the prose or in widget labels (code blocks may show TeX
+        # source), and MathJax output wherever the source had math.
+        text = page.evaluate(
+            """() => { const article = document.querySelector("article").cloneNode(true);
+                       article.querySelectorAll("pre, code, script").forEach(e => e.remove());
+                       return article.textContent; }"""
+        )
+        raw = re.findall(r"\\\(.{0,40}|\\\[.{0,40}", text)
+        assert not raw, f"{path} shows raw TeX: {raw[:3]}"
+        labels = " ".join(page.locator(".jupyter-widgets .widget-label, .jupyter-widgets .widget-htmlmath").all_inner_texts())
+        assert not re.search(r"\$[^$]+\$", labels), f"{path}: widget labels show raw TeX: {labels[:200]}"
         math_sources = page.locator("article .math").count()
         if math_sources:
             assert page.locator("mjx-container").count() >= math_sources, (

@@ -30,12 +30,24 @@
       .then(function () { return mj.typesetPromise(elements.length ? elements : undefined); })
       .catch(function (error) { console.warn("MathJax could not typeset a widget label:", error); });
   }
+  // Widget labels write math as $...$ (as in JupyterLab); the site's MathJax only looks for \(...\)
+  // (the delimiters MyST writes), so that dollar signs in prose stay dollar signs. Rewrite the
+  // labels it is asked to typeset.
+  function dollarsToParens(element) {
+    var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var text = node.nodeValue;
+      var math = text.replace(/\$\$([^$]+)\$\$/g, "\\[$1\\]").replace(/\$([^$]+)\$/g, "\\($1\\)");
+      if (math !== text) node.nodeValue = math;
+    }
+  }
   var hub = {
     Queue: function () {
       var elements = [];
       Array.prototype.forEach.call(arguments, function (job) {
         if (Array.isArray(job) && job[0] === "Typeset" && job[2]) elements.push(job[2]);
       });
+      elements.forEach(dollarsToParens);
       typesetLater(elements);
     },
   };

@@ -1,0 +1,170 @@
+"""The site's build helpers (book/_ext/nnbook.py) and its table of contents."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import nnbook  # noqa: E402
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def test_toc_lists_every_chapter_in_order():
+    listed = [f for f in toc_files() if f.startswith("notebooks/")]
+    chapters = sorted(f"notebooks/{p.stem}" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    missing = [c for c in chapters if c not in listed]
+    assert not missing, f"add these chapters to _toc.yml under 'Chapters': {missing}"
+    assert listed == sorted(listed), f"_toc.yml lists the chapters out of order: {listed}"
+
+
+def test_toc_files_exist():
+    for name in toc_files():
+        suffixes = [".ipynb"] if name.startswith("notebooks/") else [".md", ".ipynb"]
+        assert any((ROOT / (name + s)).exists() for s in suffixes), f"_toc.yml lists {name}, which does not exist"
+
+
+def test_every_chapter_has_an_nnlib_page():
+    pages = {p.stem for p in (ROOT / "book" / "nnlib").glob("0*.md")}
+    for chapter in (ROOT / "notebooks").glob("[0-9][0-9]_*.md"):
+        assert chapter.stem in pages, f"book/nnlib/{chapter.stem}.md is missing"
+        assert f"notebooks/{chapter.name}" in (ROOT / "book" / "nnlib" / f"{chapter.stem}.md").read_text()
+
+
+CELL = '''
+import numpy as np
+
+RATE = 0.5
+_hidden = 1
+
+
+def weighted_sum(x, w, b: float = 0.0) -> float:
+    """The weighted sum `w . x + b`.
+
+    More text here.
+
+        >>> weighted_sum([1], [2])
+    """
+    return float(np.dot(w, x) + b)
+
+
+def _helper():
+    pass
+
+
+class Neuron:
+    """One neuron."""
+
+    def __init__(self, n_inputs, *, rng=None, w=None, b=0.0):
+        self.n = n_inputs
+
+    def forward(self, x):
+        """Weighted sum of x."""
+        return x
+
+    @property
+    def size(self):
+        return self.n
+
+    def _private(self):
+        pass
+'''
+
+
+def test_api_of_lists_public_names_with_signatures_and_docstrings():
+    entries = nnbook.api_of(CELL)
+    assert [(e.kind, e.name) for e in entries] == [("data", "RATE"), ("function", "weighted_sum"), ("class", "Neuron")]
+    func = entries[1]
+    assert func.signature == "(x, w, b: float=0.0) -> float"
+    assert func.doc.startswith("The weighted sum")
+    cls = entries[2]
+    assert cls.signature == "(n_inputs, *, rng=None, w=None, b=0.0)"
+    assert [(m.kind, m.name, m.signature) for m in cls.members] == [("method", "forward", "(x)"), ("property", "size", "")]
+    assert cls.members[0].doc == "Weighted sum of x."
+
+
+def test_docstring_nodes_keep_examples_literal_and_mark_code():
+    from docutils import nodes
+
+    out = nnbook._docstring_nodes(nnbook.api_of(CELL)[1].doc)
+    assert [type(n) for n in out] == [nodes.paragraph, nodes.paragraph, nodes.literal_block]
+    assert out[0].next_node(nodes.literal).astext() == "w . x + b"
+    assert ">>> weighted_sum" in out[2].astext()
+
+
+def test_chapter_api_reads_the_save_cells(tmp_path):
+    chapter = tmp_path / "01_demo.md"
+    chapter.write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "    format_version: 0.13\nkernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
+        "---\n# Demo\n\n"
+        "```{code-cell} ipython3\n#@save neuron\ndef relu(z):\n    \"\"\"max(0, z).\"\"\"\n    return z\n```\n\n"
+        "```{code-cell} ipython3\nprint('not saved')\n```\n\n"
+        "```{code-cell} ipython3\n#@save neuron\ndef step(z):\n    return z\n```\n"
+    )
+    [(module, entries, code)] = nnbook.chapter_api(chapter)
+    assert module == "neuron"
+    assert [e.name for e in entries] == ["relu", "step"]
+    assert "not saved" not in code and "def step" in code
+
+
+def test_external_loads_finds_only_what_a_page_loads_from_elsewhere():
+    html = (
+        '<script src="https://cdn.example.org/x.js"></script><script src="_static/y.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example.org/a.css"><link rel="canonical" href="https://a.org/">'
+        '<a href="https://mybinder.org/v2">launch</a><img src="data:image/png;base64,AAAA">'
+    )
+    assert nnbook.external_loads(html) == ["https://cdn.example.org/x.js", "//fonts.example.org/a.css"]
+
+
+def test_stage_assets_copies_only_what_the_site_serves(tmp_path):
+    with pytest.raises(RuntimeError, match="npm ci"):
+        nnbook.stage_assets(root=tmp_path, dest=tmp_path / "out")
+    for name, (pkg, patterns) in nnbook.VENDOR.items():
+        base = tmp_path / "node_modules" / pkg
+        for pattern in patterns:
+            file = base / pattern.replace("**/", "sub/").replace("*", "f")
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text("x")
+        (base / "unused.map").write_text("x")
+    out = nnbook.stage_assets(root=tmp_path, dest=tmp_path / "out")
+    assert (out / nnbook.MATHJAX_PATH).exists()
+    for path in nnbook.WIDGETS_JS:
+        assert (out / path).exists(), path
+    assert not list(out.rglob("unused.map"))
+
+
+def test_package_json_pins_exact_versions_that_the_lock_file_holds():
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    for name, version in package["dependencies"].items():
+        assert version[0].isdigit(), f"package.json: pin {name} to an exact version, not {version!r}"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
+
+
+def test_import_line_uses_the_package_root_for_core_modules_and_wraps():
+    assert nnbook.import_line("neuron", ["relu", "step"]) == "from nnlib import relu, step"
+    assert nnbook.import_line("plotting", ["plot_loss"]) == "from nnlib.plotting import plot_loss"
+    long = nnbook.import_line("layers", [f"name_{i}" for i in range(20)])
+    assert long.startswith("from nnlib import (\n") and long.endswith("\n)")
+    assert all(len(line) <= 79 for line in long.splitlines())
+    assert "name_19," in long
