@@ -71,4 +71,18 @@ class Softmax:
         return self.A * (dA - (dA * self.A).sum(axis=-1, keepdims=True))
 
 
-__all__ = ['Identity', 'Sigmoid', 'ReLU', 'softmax', 'Softmax']
+# --- from notebooks/04_matrix_layers.md
+class Tanh:
+    """A = tanh(Z), an S-curve from -1 to 1 centred on 0; dA/dZ = 1 - A^2."""
+
+    params, grads = [], []
+
+    def forward(self, Z):
+        self.A = np.tanh(Z)
+        return self.A
+
+    def backward(self, dA):
+        return dA * (1.0 - self.A * self.A)  # element-wise: each A_ij depends only on Z_ij
+
+
+__all__ = ['Identity', 'Sigmoid', 'ReLU', 'softmax', 'Softmax', 'Tanh']

@@ -26,6 +26,7 @@ class Dense:
         self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
         # The optimizer updates these very arrays in place, so the lists stay valid.
         self.params, self.grads = [self.W, self.b], [self.dW, self.db]
+        self.X = None  # the last input, kept by forward for backward
 
     def __repr__(self):
         return f"Dense({self.n_in}, {self.n_out})"
@@ -33,13 +34,19 @@ class Dense:
     def forward(self, X):
         X = np.asarray(X, dtype=self.W.dtype)  # no copy when the dtype already matches
         if X.ndim != 2 or X.shape[1] != self.n_in:
-            raise ValueError(f"{self!r} expects input of shape (batch, {self.n_in}), got {X.shape}")
+            hint = " (one example? pass X[None, :] to make a batch of one)" if X.shape == (self.n_in,) else ""
+            raise ValueError(f"{self!r} expects input of shape (batch, {self.n_in}), got {X.shape}{hint}")
         if X.shape[0] == 0:
             raise ValueError(f"{self!r} got an empty batch of shape {X.shape}")
         self.X = X  # kept for the backward pass
         return X @ self.W + self.b
 
     def backward(self, dZ):
+        if self.X is None:
+            raise RuntimeError(f"{self!r}: call forward(X) before backward(dZ)")
+        if np.shape(dZ) != (len(self.X), self.n_out):
+            raise ValueError(f"{self!r}.backward expects dZ of shape {(len(self.X), self.n_out)} "
+                             f"(the shape of its last output), got {np.shape(dZ)}")
         np.matmul(self.X.T, dZ, out=self.dW)  # dW = X^T dZ, written into the same array
         if self.l2:
             self.dW += self.l2 * self.W  # gradient of the L2 penalty
@@ -51,6 +58,7 @@ class Dense:
         return 0.5 * self.l2 * float(np.sum(self.W * self.W)) if self.l2 else 0.0
 
 
+# --- from notebooks/04_matrix_layers.md
 class Sequential:
     """Layers applied one after the other; backward runs them in reverse."""
 
@@ -73,6 +81,8 @@ class Sequential:
 
     def predict(self, X, batch_size=1024):
         """The network's outputs for X, computed in batches to bound memory."""
+        if len(X) == 0:
+            raise ValueError(f"predict got an empty array of shape {np.shape(X)}: there is nothing to predict")
         return np.concatenate([self.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
 
     @property

@@ -29,6 +29,8 @@ def accuracy(net, X, Y):
 
 def evaluate(net, loss, X, Y, batch_size=1024):
     """(mean loss, accuracy) over a whole data set; accuracy is None for regression."""
+    if len(X) == 0:
+        raise ValueError("evaluate got an empty data set: there is nothing to measure")
     total = 0.0
     for i in range(0, len(X), batch_size):
         total += loss.forward(net.forward(X[i:i + batch_size]), Y[i:i + batch_size]) * len(X[i:i + batch_size])
@@ -44,6 +46,9 @@ def _check_data(X, Y, name):
         raise ValueError(f"{name}: X has {len(X)} examples but Y has {len(Y)}")
     if not np.all(np.isfinite(X)):
         raise ValueError(f"{name}: X contains NaN or infinite values; clean or impute them before training")
+    Y = np.asarray(Y)
+    if np.issubdtype(Y.dtype, np.floating) and not np.all(np.isfinite(Y)):
+        raise ValueError(f"{name}: Y contains NaN or infinite values; clean or drop them before training")
 
 
 def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validation=None,
