@@ -4,7 +4,8 @@ It does three things, each small:
 
 1. **Offline JavaScript.** MathJax 3, require.js and the ipywidgets embed manager
    are installed by `npm ci` from the pinned package.json into node_modules/. At
-   build time the files the site needs are copied into `_build/.site-assets/offline/`,
+   build time the files the site needs are copied into `_build/.site-assets/offline/`
+   (next to the build's html/ folder),
    which Sphinx publishes as `_static/offline/` (not the book's own `_static/`,
    whose every .js/.css Jupyter Book would inject into every page). `mathjax_path`
    and myst-nb's `nb_ipywidgets_js` then point there, with `book/_ext/static/
@@ -36,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 OWN_STATIC = Path(__file__).resolve().parent / "static"
-ASSETS = ROOT / "_build" / ".site-assets"  # published as the site's _static/
+ASSETS = ROOT / "_build" / ".site-assets"  # default staging folder, published as the site's _static/
 
 # What the site serves from each npm package (paths relative to the package).
 VENDOR = {
@@ -92,7 +93,8 @@ def stage_assets(root: Path = ROOT, dest: Path = ASSETS) -> Path:
 
 
 def _config_inited(app, config):
-    dest = stage_assets()
+    # Next to the build's own output (_build/html -> _build/.site-assets), so two builds never share it.
+    dest = stage_assets(dest=Path(app.outdir).parent / ".site-assets")
     config.html_static_path = [*config.html_static_path, str(dest)]
     config.mathjax_path = MATHJAX_PATH
     config.nb_ipywidgets_js = dict(WIDGETS_JS)
