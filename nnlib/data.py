@@ -46,4 +46,78 @@ def train_val_split(X, Y, n_val, rng=None):
     return X[:-n_val], Y[:-n_val], X[-n_val:], Y[-n_val:]
 
 
-__all__ = ['one_hot', 'minibatches', 'train_val_split']
+# --- from notebooks/06_gaussian_clusters.md
+def _matrix_text(M):
+    """A small matrix as one line, e.g. [[0, 0.75], [0.75, 0]], for error messages."""
+    return "[" + ", ".join("[" + ", ".join(f"{v:g}" for v in row) + "]" for row in M) + "]"
+
+
+def _check_covariance(cov, i):
+    """Refuse a matrix that cannot be a covariance matrix, naming the cluster and the reason."""
+    if not np.all(np.isfinite(cov)):
+        raise ValueError(f"make_clusters: the covariance of cluster {i}, {_matrix_text(cov)}, contains NaN or inf")
+    scale = max(1.0, float(np.abs(cov).max()))
+    if not np.allclose(cov, cov.T, rtol=0, atol=1e-9 * scale):
+        r, c = np.unravel_index(np.abs(cov - cov.T).argmax(), cov.shape)
+        raise ValueError(
+            f"make_clusters: the covariance of cluster {i}, {_matrix_text(cov)}, is not symmetric: "
+            f"entry [{r}, {c}] is {cov[r, c]:g} but entry [{c}, {r}] is {cov[c, r]:g}. "
+            "A covariance matrix equals its transpose (cov(x1, x2) = cov(x2, x1))")
+    eigenvalues, eigenvectors = np.linalg.eigh(cov)
+    if eigenvalues[0] < -1e-9 * scale:
+        direction = ", ".join(f"{v:.3g}" for v in eigenvectors[:, 0])
+        raise ValueError(
+            f"make_clusters: the covariance of cluster {i}, {_matrix_text(cov)}, is not positive "
+            f"semi-definite: it has the negative eigenvalue {eigenvalues[0]:.3g}, so the variance "
+            f"along the direction ({direction}) would be {eigenvalues[0]:.3g} < 0. A covariance "
+            "matrix needs every eigenvalue >= 0 (for 2x2: both variances >= 0 and cov12^2 <= var1 * var2)")
+    return eigenvalues, eigenvectors
+
+
+def make_clusters(means, covs, n_per_cluster, rng=None, *, shuffle=True):
+    """Sample labelled points from Gaussian clusters: returns X (n, d) float64 and y (n,) int64.
+
+    means: (k, d), one centre per cluster (d = 2 for points in the plane).
+    covs: (k, d, d), one covariance matrix per cluster: symmetric positive semi-definite.
+    n_per_cluster: points per cluster, one int for all clusters or a list of k ints.
+    rng: a seed or np.random.Generator, so the same seed gives the same points.
+    Cluster i gets label i. The points come in a random order unless shuffle=False.
+
+    Each cluster is mu + Z L^T with Z standard normal (n_i, d) and L L^T = cov,
+    L = V diag(sqrt(eigenvalues)) from the eigendecomposition of cov.
+    """
+    try:
+        means = np.asarray(means, dtype=np.float64)
+        covs = np.asarray(covs, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"make_clusters: means and covs must be arrays of numbers ({error})") from None
+    if means.ndim != 2 or means.shape[0] == 0 or means.shape[1] == 0:
+        raise ValueError(f"make_clusters expects means of shape (k, d), one row per cluster "
+                         f"(e.g. (3, 2)), got shape {means.shape}")
+    k, d = means.shape
+    if covs.shape != (k, d, d):
+        raise ValueError(f"make_clusters expects covs of shape (k, d, d) = {(k, d, d)} to match means "
+                         f"of shape {means.shape}, got shape {covs.shape}")
+    if not np.all(np.isfinite(means)):
+        raise ValueError("make_clusters: means contain NaN or inf")
+    if isinstance(n_per_cluster, (int, np.integer)):
+        n_per_cluster = [n_per_cluster] * k
+    n_per_cluster = list(n_per_cluster) if np.iterable(n_per_cluster) else [n_per_cluster]
+    if len(n_per_cluster) != k or not all(isinstance(n, (int, np.integer)) and n >= 0 for n in n_per_cluster):
+        raise ValueError(f"make_clusters expects n_per_cluster to be one int >= 0 or a list of {k} "
+                         f"ints >= 0 (one per cluster), got {n_per_cluster!r}")
+    factors = []
+    for i, cov in enumerate(covs):  # check everything before drawing a single number
+        eigenvalues, V = _check_covariance(cov, i)
+        factors.append(V * np.sqrt(np.clip(eigenvalues, 0, None)))  # L = V diag(sqrt(lambda))
+    rng = np.random.default_rng(rng)
+    X = np.concatenate([mu + rng.standard_normal((n, d)) @ L.T
+                        for mu, L, n in zip(means, factors, n_per_cluster)])
+    y = np.repeat(np.arange(k), n_per_cluster)
+    if shuffle:
+        order = rng.permutation(len(y))
+        X, y = X[order], y[order]
+    return X, y
+
+
+__all__ = ['one_hot', 'minibatches', 'train_val_split', 'make_clusters']
