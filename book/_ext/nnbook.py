@@ -122,6 +122,22 @@ def external_loads(html: str) -> list[str]:
     return found
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated inline <script>s. sphinx-thebe and sphinx-togglebutton add their inline
+    configuration once with filename None and once with "" (so Sphinx's own de-duplication misses
+    it), and thebe's copy declares `const THEBE_JS_URL` twice: a console error on every page."""
+    files = context.get("script_files")
+    if not files:
+        return
+    seen, unique = set(), []
+    for js in files:
+        key = (js.filename or "", js.priority, tuple(sorted(js.attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
 def _build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -315,6 +331,7 @@ def _setup_directive(app):
 # ----------------------------------------------------------------------------- set-up
 def setup(app):
     app.connect("config-inited", _config_inited)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("build-finished", _build_finished)
     _setup_directive(app)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
