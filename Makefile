@@ -16,6 +16,9 @@ CELL_TIMEOUT ?= 600
 
 export KERAS_BACKEND := jax
 export PYTHONHASHSEED := 0
+# One BLAS thread: the stored outputs and nbval's run then do the same arithmetic in the same
+# order, and OpenBLAS's threads stall on a busy machine. (Override: make test OPENBLAS_NUM_THREADS=2.)
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: help setup book site browser test unit nbval lab export notebooks bench clean
 
@@ -36,11 +39,12 @@ setup: $(STAMP)
 export: $(STAMP)
 	$(BIN)/python tools/export.py
 
-# Refresh every .ipynb from its .md and store fresh outputs (for authors; see README).
+# Refresh every .ipynb from its .md (the source of truth; outputs are kept until re-executed)
+# and store fresh outputs. One chapter: make notebooks CHAPTERS=notebooks/04_matrix_layers.md
 notebooks: export
-	$(BIN)/jupytext --sync $(CHAPTERS)
-	for nb in $(NOTEBOOKS); do \
-	  $(BIN)/jupyter execute --inplace --timeout=$(CELL_TIMEOUT) $$nb || exit 1; \
+	for md in $(CHAPTERS); do \
+	  $(BIN)/jupytext --quiet --to ipynb --update $$md && \
+	  $(BIN)/jupyter execute --inplace --timeout=$(CELL_TIMEOUT) $${md%.md}.ipynb || exit 1; \
 	done
 
 unit: $(STAMP)

@@ -41,7 +41,7 @@ class Dense:
         self.X = X  # kept for the backward pass
         return X @ self.W + self.b
 
-    def backward(self, dZ):
+    def backward(self, dZ, input_grad=True):
         if self.X is None:
             raise RuntimeError(f"{self!r}: call forward(X) before backward(dZ)")
         if np.shape(dZ) != (len(self.X), self.n_out):
@@ -51,6 +51,8 @@ class Dense:
         if self.l2:
             self.dW += self.l2 * self.W  # gradient of the L2 penalty
         dZ.sum(axis=0, out=self.db)  # db = the sum of dZ over the batch
+        if not input_grad:  # nobody needs dX (the first layer, in training): skip its product
+            return None
         return dZ @ self.W.T  # dX = dZ W^T
 
     def penalty(self):
@@ -74,8 +76,16 @@ class Sequential:
             X = layer.forward(X)
         return X
 
-    def backward(self, dA):
-        for layer in reversed(self.layers):
+    def backward(self, dA, input_grad=True):
+        """Send dA = dL/d(output) back through the layers, last to first; return dL/dX.
+
+        Training never uses dL/dX, the gradient for the input data itself, so `fit`
+        passes input_grad=False and a first Dense layer skips its largest product.
+        """
+        for i in reversed(range(len(self.layers))):
+            layer = self.layers[i]
+            if i == 0 and not input_grad and isinstance(layer, Dense):
+                return layer.backward(dA, input_grad=False)
             dA = layer.backward(dA)
         return dA
 

@@ -183,7 +183,7 @@ class Neuron:
         self.n_inputs = int(n_inputs)
         self.clip = clip
         if w is None:
-            rng = np.random.default_rng() if rng is None else rng
+            rng = np.random.default_rng(rng)  # a seed, a Generator (used as is) or None
             # small random weights, scaled by 1/sqrt(n) so that z stays of order 1 for any n
             w = rng.normal(0.0, 1.0 / np.sqrt(self.n_inputs), size=self.n_inputs)
         self.w = self._as_vector(w, "w")

@@ -25,7 +25,7 @@ class Layer:
             raise TypeError(f"pass an activation object such as {activation.__name__}(), not the class itself")
         if not (hasattr(activation, "forward") and hasattr(activation, "backward")):
             raise TypeError(f"activation must have forward and backward methods, got {activation!r}")
-        rng = np.random.default_rng() if rng is None else rng
+        rng = np.random.default_rng(rng)  # a seed, a Generator (used as is) or None
         # one generator for all neurons, so each neuron draws different weights
         self.neurons = [Neuron(n_inputs, rng=rng) for _ in range(n_neurons)]
         self.activation = activation
@@ -115,7 +115,7 @@ class Network:
             Y = Y[:, None]
         if len(X) != len(Y):
             raise ValueError(f"X and Y need one row per example, got {len(X)} rows in X and {len(Y)} in Y")
-        rng = np.random.default_rng() if rng is None else rng
+        rng = np.random.default_rng(rng)  # a seed, a Generator (used as is) or None
         history = []
         bar = tqdm(range(epochs), desc="epochs", disable=not progress)
         for epoch in bar:

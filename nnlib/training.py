@@ -31,12 +31,14 @@ def evaluate(net, loss, X, Y, batch_size=1024):
     """(mean loss, accuracy) over a whole data set; accuracy is None for regression."""
     if len(X) == 0:
         raise ValueError("evaluate got an empty data set: there is nothing to measure")
-    total = 0.0
-    for i in range(0, len(X), batch_size):
-        total += loss.forward(net.forward(X[i:i + batch_size]), Y[i:i + batch_size]) * len(X[i:i + batch_size])
     labels = _labels_of(Y)
-    acc = accuracy(net, X, labels) if labels is not None else None
-    return total / len(X) + net.penalty(), acc
+    total, correct = 0.0, 0
+    for i in range(0, len(X), batch_size):  # one forward pass serves the loss and the accuracy
+        out = net.forward(X[i:i + batch_size])
+        total += loss.forward(out, Y[i:i + batch_size]) * len(out)
+        if labels is not None:
+            correct += int(np.sum(out.argmax(axis=1) == labels[i:i + batch_size]))
+    return total / len(X) + net.penalty(), (correct / len(X) if labels is not None else None)
 
 
 def _check_data(X, Y, name):
@@ -87,7 +89,7 @@ def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validati
             total += value * len(Xb)
             if labels is not None:  # accuracy on the fly, from the outputs we already have
                 correct += int(np.sum(out.argmax(axis=1) == (Yb if Yb.ndim == 1 else Yb.argmax(axis=1))))
-            net.backward(loss.backward())
+            net.backward(loss.backward(), input_grad=False)  # dL/dX of the data is never used
             optimizer.step(net.params, net.grads)
         train_loss = total / len(X) + net.penalty()
         history["loss"].append(train_loss)

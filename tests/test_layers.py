@@ -141,3 +141,18 @@ def test_fit_is_reproducible_learns_and_records_accuracy():
     assert first == second
     assert first["loss"][-1] < 0.6 * first["loss"][0]
     assert len(first["val_accuracy"]) == 30 and first["accuracy"][-1] > 0.8
+
+
+def test_backward_without_input_grad_gives_the_same_parameter_gradients():
+    rng = np.random.default_rng(0)
+    net = Sequential([Dense(6, 5, rng=rng), ReLU(), Dense(5, 3, rng=rng)])
+    X = rng.standard_normal((4, 6)).astype(np.float32)
+    dA = rng.standard_normal((4, 3)).astype(np.float32)
+    net.forward(X)
+    dX = net.backward(dA)
+    full = [g.copy() for g in net.grads]
+    net.forward(X)
+    assert net.backward(dA, input_grad=False) is None
+    assert dX.shape == X.shape
+    for a, b in zip(full, net.grads):
+        np.testing.assert_array_equal(a, b)

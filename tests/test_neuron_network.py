@@ -267,3 +267,15 @@ def test_learning_rate_explorer_retrains_when_the_slider_moves():
     assert explorer.calls == calls + 1
     assert explorer.params == {"lr": pytest.approx(0.1)}
     assert explorer.png != png
+
+
+def test_integer_seeds_are_accepted_and_reproducible():
+    def run():
+        layer = Layer(3, 2, Sigmoid(), rng=0)
+        net = Network([layer], MSE())
+        X = np.linspace(-1, 1, 12).reshape(4, 3)
+        return net.fit(X, np.zeros((4, 2)), lr=0.1, epochs=2, rng=0, progress=False), layer.neurons[0].w.copy()
+
+    (h1, w1), (h2, w2) = run(), run()
+    assert h1 == h2
+    np.testing.assert_array_equal(w1, w2)
