@@ -169,6 +169,14 @@ def test_page(server, browser, path):
         )
         assert not broken, f"{path} has images that did not load: {broken}"
 
+        # Chapters have launch buttons (Binder, Colab) and every page links the repository.
+        links = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+        if path.startswith("notebooks/"):
+            notebook = path.replace(".html", ".ipynb")
+            assert any("mybinder.org" in link and notebook in link for link in links), f"{path}: no Binder button"
+            assert any("colab.research.google.com" in link and notebook in link for link in links), f"{path}: no Colab button"
+        assert any(link.startswith("https://github.com/") for link in links), f"{path}: no repository link"
+
         # Widgets saved in the notebook are drawn by the offline embed manager.
         views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if views:
