@@ -64,6 +64,12 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Execute every chapter (cell timeout in _config.yml) and build the site; warnings are errors.
+# Chapter 5 reads MNIST from ../shared/data/mnist when it is there (as .ci/run does), unless
+# NNLIB_DATA says otherwise.
+MNIST_SHARED := $(wildcard $(abspath ../shared/data/mnist))
+ifneq ($(MNIST_SHARED),)
+book: export NNLIB_DATA ?= $(MNIST_SHARED)
+endif
 book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
 	@echo "The site is in _build/html/index.html"
