@@ -46,6 +46,25 @@ def train_val_split(X, Y, n_val, rng=None):
     return X[:-n_val], Y[:-n_val], X[-n_val:], Y[-n_val:]
 
 
+# --- from notebooks/05_mnist_mlp.md
+def shift_images(X, rng=None, max_shift=1):
+    """Move every 28x28 image (rows of 784 pixels) by a random whole number of pixels,
+    at most max_shift in each direction; the pixels shifted in are blank (0)."""
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] != 784:
+        raise ValueError(f"shift_images expects rows of 784 pixels (28x28 images), got shape {X.shape}")
+    rng = np.random.default_rng(rng)
+    images = X.reshape(-1, 28, 28)
+    out = np.zeros_like(images)
+    dy, dx = rng.integers(-max_shift, max_shift + 1, size=(2, len(X)))
+    for a in range(-max_shift, max_shift + 1):
+        for b in range(-max_shift, max_shift + 1):
+            idx = np.flatnonzero((dy == a) & (dx == b))  # the images moved down a and right b
+            out[idx, max(a, 0):28 + min(a, 0), max(b, 0):28 + min(b, 0)] = \
+                images[idx, max(-a, 0):28 + min(-a, 0), max(-b, 0):28 + min(-b, 0)]
+    return out.reshape(len(X), 784)
+
+
 # --- from notebooks/06_gaussian_clusters.md
 def _matrix_text(M):
     """A small matrix as one line, e.g. [[0, 0.75], [0.75, 0]], for error messages."""
@@ -120,4 +139,4 @@ def make_clusters(means, covs, n_per_cluster, rng=None, *, shuffle=True):
     return X, y
 
 
-__all__ = ['one_hot', 'minibatches', 'train_val_split', 'make_clusters']
+__all__ = ['one_hot', 'minibatches', 'train_val_split', 'shift_images', 'make_clusters']
