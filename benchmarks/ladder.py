@@ -43,10 +43,10 @@ def measure(config, X, Y, n_objects, n_batch1, n_full=60_000):
     stages = []
     try:
         per = neuron_objects(config, X, Y, n_objects)
-        stages.append({"stage": "neuron objects, 1 example per step (ch. 3)", "examples_timed": n_objects,
+        stages.append({"stage": "Neuron objects in Layers, 1 example per step (ch. 2-3)", "examples_timed": n_objects,
                        "s_per_epoch": per * n_full})
     except ImportError:  # chapter 3's module not written yet
-        stages.append({"stage": "neuron objects, 1 example per step (ch. 3)", "examples_timed": 0,
+        stages.append({"stage": "Neuron objects in Layers, 1 example per step (ch. 2-3)", "examples_timed": 0,
                        "s_per_epoch": None})
     per = dense_batch(config, X, Y, n_batch1, 1)
     stages.append({"stage": "Dense matrices, 1 example per step (ch. 4, batch 1)", "examples_timed": n_batch1,

@@ -31,7 +31,8 @@ def _md(header, rows):
 
 def machine(results):
     m = results["machine"]
-    blas = m["blas"] + (f", {m['openblas']['kernel']} kernel, {m['openblas']['threads']} BLAS threads"
+    blas = m["blas"] + (f", {m['openblas']['kernel']} kernel, {m['openblas']['threads']} BLAS "
+                        f"thread{'s' if m['openblas']['threads'] != 1 else ''}"
                         if m.get("openblas") else "")
     used = len(m["cpus_used"]) if m.get("cpus_used") else m["logical_cpus"]
     env = ", ".join(f"`{k}={v}`" for k, v in m["thread_env"].items()) or "none"
@@ -120,8 +121,8 @@ def figure(results, path=FIGURE):
     for i, (label, values, color) in enumerate(series):
         ax.bar(x + (i - 1) * 0.27, values, 0.27, label=label, color=color)
     short = {n: "-".join(map(str, results["configs"][n]["sizes"])) for n in names}
-    ax.set_xticks(x, [short[n] + "\n" + results["configs"][n]["label"].split(" ", 1)[1].replace(" ", ", ") for n in names],
-                  fontsize=7)
+    ax.set_xticks(x, [short[n] + "\n" + results["configs"][n]["label"].split(" ", 1)[1].replace(" ", "\n", 1)
+                      for n in names], fontsize=7)
     ax.set_ylabel("seconds per epoch (60,000 images)")
     ax.set_title("One epoch")
     ax.legend(fontsize=8, loc="best")
