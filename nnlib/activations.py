@@ -40,7 +40,7 @@ class ReLU:
 
     def forward(self, Z):
         self.positive = Z > 0
-        return np.where(self.positive, Z, 0).astype(Z.dtype, copy=False)
+        return np.maximum(Z, 0)  # a Python 0 keeps Z's dtype (float32 stays float32)
 
     def backward(self, dA):
         return dA * self.positive

@@ -27,7 +27,7 @@ def _class_indices(Y, n_classes, who):
         if Y.shape[1] != n_classes:
             raise ValueError(f"{who}: one-hot labels have {Y.shape[1]} columns but the network has {n_classes} outputs")
         return Y.argmax(axis=1)
-    if Y.ndim != 1 or not np.issubdtype(Y.dtype, np.integer):
+    if Y.ndim != 1 or Y.dtype.kind not in "iu":  # signed or unsigned integers
         raise ValueError(f"{who}: labels must be integers of shape (batch,) or one-hot (batch, {n_classes}), "
                          f"got {Y.dtype} array of shape {Y.shape}")
     if Y.size and (Y.min() < 0 or Y.max() >= n_classes):
@@ -50,11 +50,12 @@ class SoftmaxCrossEntropy:
         labels = _class_indices(Y, Z.shape[1], "SoftmaxCrossEntropy")
         if len(labels) != len(Z):
             raise ValueError(f"SoftmaxCrossEntropy got {len(Z)} rows of logits but {len(labels)} labels")
-        shifted = Z - Z.max(axis=1, keepdims=True)
-        log_sum = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        log_probs = shifted - log_sum
-        self.probs, self.labels = np.exp(log_probs), labels
-        return float(-log_probs[np.arange(len(Z)), labels].mean())
+        shifted = Z - Z.max(axis=1, keepdims=True)  # every exponent <= 0: exp cannot overflow
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1)  # >= 1 (the largest term is e^0): its log is finite
+        self.probs, self.labels = exp / total[:, None], labels  # softmax(Z), kept for backward
+        # -log p_y = log(sum exp(Z - c)) - (z_y - c), for the true class y of every row
+        return float(np.mean(np.log(total) - shifted[np.arange(len(Z)), labels]))
 
     def backward(self):
         dZ = self.probs.copy()

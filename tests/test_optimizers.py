@@ -102,3 +102,18 @@ def test_adam_matches_keras():
         theirs.apply(grads, variables)
     for p, var in zip(mine, variables):
         np.testing.assert_allclose(p, np.asarray(var), rtol=1e-5, atol=1e-6)
+
+
+def test_adam_keeps_its_moments_out_of_the_subnormal_numbers():
+    """A weight whose gradient stops has its M shrink by beta1 per step; without the flush every
+    100 steps it would sit among float32's slow subnormal numbers (below 1.2e-38) after ~830 steps."""
+    params, grads = [np.ones(3, np.float32)], [np.array([1.0, 0.0, 1e-3], np.float32)]
+    opt = Adam()
+    opt.step(params, grads)
+    grads[0][:] = 0.0
+    for _ in range(849):
+        opt.step(params, grads)
+    M = opt.m[0]
+    tiny = np.finfo(np.float32).tiny  # the smallest normal float32
+    assert np.all((M == 0) | (np.abs(M) >= tiny)), f"subnormal moments left: {M}"
+    assert np.all(M == 0), "a moment 0.9^849 times its start is far below 1e-30 and must have been zeroed"
