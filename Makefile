@@ -26,6 +26,12 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OPENBLAS_CORETYPE ?= Haswell
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export XLA_FLAGS ?= --xla_cpu_max_isa=AVX2
+# MNIST from ../shared/data/mnist when it is there (as .ci/run does), unless NNLIB_DATA says
+# otherwise; elsewhere nnlib.load_mnist uses its per-user cache (downloading once).
+MNIST_SHARED := $(wildcard $(abspath ../shared/data/mnist))
+ifneq ($(MNIST_SHARED),)
+export NNLIB_DATA ?= $(MNIST_SHARED)
+endif
 
 .PHONY: help setup book site browser test unit nbval lab export notebooks bench clean
 
@@ -71,12 +77,6 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Execute every chapter (cell timeout in _config.yml) and build the site; warnings are errors.
-# Chapter 5 reads MNIST from ../shared/data/mnist when it is there (as .ci/run does), unless
-# NNLIB_DATA says otherwise.
-MNIST_SHARED := $(wildcard $(abspath ../shared/data/mnist))
-ifneq ($(MNIST_SHARED),)
-book: export NNLIB_DATA ?= $(MNIST_SHARED)
-endif
 book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
 	@echo "The site is in _build/html/index.html"
