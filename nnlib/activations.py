@@ -8,10 +8,10 @@ import numpy as np
 class Identity:
     """A(Z) = Z. The output layer of a regression network: no squashing at all."""
 
-    params, grads = [], []  # nothing to learn
+    params, grads = (), ()  # nothing to learn (tuples: no instance can change them by accident)
 
     def forward(self, Z):
-        return Z
+        return np.asarray(Z)
 
     def backward(self, dA):
         return dA
@@ -21,7 +21,8 @@ class Identity:
 class Sigmoid:
     """A = 1 / (1 + e^-Z), squashing any number into (0, 1); dA/dZ = A (1 - A)."""
 
-    params, grads = [], []
+    params, grads = (), ()
+    A = None  # the last output, remembered by forward for backward
 
     def forward(self, Z):
         # exp of a large negative number overflows; clipping changes nothing visible (sigmoid(-60) ~ 1e-26)
@@ -29,6 +30,8 @@ class Sigmoid:
         return self.A
 
     def backward(self, dA):
+        if self.A is None:
+            raise RuntimeError("Sigmoid(): call forward(Z) before backward(dA)")
         return dA * self.A * (1.0 - self.A)
 
 
@@ -36,13 +39,17 @@ class Sigmoid:
 class ReLU:
     """A = max(0, Z); the gradient passes where Z > 0 and stops where Z <= 0."""
 
-    params, grads = [], []
+    params, grads = (), ()
+    positive = None  # where the last Z was > 0, remembered by forward for backward
 
     def forward(self, Z):
+        Z = np.asarray(Z)
         self.positive = Z > 0
-        return np.maximum(Z, 0)  # a Python 0 keeps Z's dtype (float32 stays float32)
+        return np.maximum(Z, 0)  # a Python 0 keeps Z's dtype (float32 stays float32), and NaN stays NaN
 
     def backward(self, dA):
+        if self.positive is None:
+            raise RuntimeError("ReLU(): call forward(Z) before backward(dA)")
         return dA * self.positive
 
 
@@ -53,6 +60,7 @@ def softmax(Z):
     Subtracting the largest score first changes nothing mathematically (it cancels
     in the ratio) but keeps exp from overflowing.
     """
+    Z = np.asarray(Z)
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
     return E / E.sum(axis=-1, keepdims=True)
 
@@ -61,13 +69,16 @@ class Softmax:
     """A = softmax(Z) over the last axis. Each output depends on every input, so
     dZ_i = A_i (dA_i - sum_j dA_j A_j)."""
 
-    params, grads = [], []
+    params, grads = (), ()
+    A = None  # the last output, remembered by forward for backward
 
     def forward(self, Z):
         self.A = softmax(Z)
         return self.A
 
     def backward(self, dA):
+        if self.A is None:
+            raise RuntimeError("Softmax(): call forward(Z) before backward(dA)")
         return self.A * (dA - (dA * self.A).sum(axis=-1, keepdims=True))
 
 
@@ -75,13 +86,16 @@ class Softmax:
 class Tanh:
     """A = tanh(Z), an S-curve from -1 to 1 centred on 0; dA/dZ = 1 - A^2."""
 
-    params, grads = [], []
+    params, grads = (), ()  # nothing to learn
+    A = None  # the last output, remembered by forward for backward
 
     def forward(self, Z):
         self.A = np.tanh(Z)
         return self.A
 
     def backward(self, dA):
+        if self.A is None:
+            raise RuntimeError("Tanh(): call forward(Z) before backward(dA)")
         return dA * (1.0 - self.A * self.A)  # element-wise: each A_ij depends only on Z_ij
 
 

@@ -63,9 +63,13 @@ def sigmoid(z):
 
 
 def sigmoid_derivative(z):
-    """sigma'(z) = sigma(z) (1 - sigma(z)): largest (0.25) at z = 0, tiny where sigma saturates."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
+    """sigma'(z) = sigma(z) (1 - sigma(z)): largest (0.25) at z = 0, tiny where sigma saturates.
+
+    Computed as sigma(z) sigma(-z), the same number, because 1 - sigma(z) = sigma(-z): for a
+    large z, 1 - sigma(z) would round to 0, while sigma(-z) keeps its digits.
+    """
+    z = _as_numbers(z, "z")
+    return sigmoid(z) * sigmoid(-z)
 
 
 def relu(z):
@@ -139,12 +143,19 @@ def train_neuron(X, Y, lr, epochs, *, w=None, b=0.0):
     X = _as_numbers(X, "X")
     if X.ndim != 2:
         raise ValueError(f"train_neuron expects a batch X of shape (batch, n), got {X.shape}")
+    lr = _as_numbers(lr, "lr")  # a TypeError for text
+    if lr.ndim != 0 or not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"train_neuron expects a positive learning rate lr, got {_unwrap(lr)!r}")
     lr = float(lr)
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"train_neuron expects a positive learning rate lr, got {lr}")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"train_neuron expects a whole number of epochs >= 0, got {epochs!r}")
     w = np.zeros(X.shape[1]) if w is None else _as_numbers(w, "w").copy()  # a copy: never change the caller's
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"train_neuron expects one weight per column of X, w of shape ({X.shape[1]},), "
+                         f"got w of shape {w.shape}")
+    b = _as_numbers(b, "b")
+    if b.ndim != 0:
+        raise ValueError(f"train_neuron expects the bias b to be one number, got shape {b.shape}")
     b = float(b)
     losses = []
     for _ in range(epochs):
@@ -157,6 +168,7 @@ def train_neuron(X, Y, lr, epochs, *, w=None, b=0.0):
 
 
 # --- from notebooks/02_neuron_objects.md
+import math
 import numbers
 
 import numpy as np
@@ -187,6 +199,8 @@ class Neuron:
             # small random weights, scaled by 1/sqrt(n) so that z stays of order 1 for any n
             w = rng.normal(0.0, 1.0 / np.sqrt(self.n_inputs), size=self.n_inputs)
         self.w = self._as_vector(w, "w")
+        if np.ndim(b) != 0 or np.asarray(b).dtype.kind not in "biuf":
+            raise TypeError(f"{self!r} expects the bias b to be one number, got {b!r}")
         self.b = float(b)
         self.dw = np.zeros(self.n_inputs)  # gradients, filled in by backward
         self.db = 0.0
@@ -216,8 +230,10 @@ class Neuron:
             raise RuntimeError(f"{self!r}: call forward(x) before backward(dz)")
         if np.ndim(dz) != 0 or np.asarray(dz).dtype.kind not in "biuf":
             raise TypeError(f"{self!r}.backward expects dz to be one number (dL/dz), got {dz!r}")
-        if lr < 0:
-            raise ValueError(f"the learning rate must be >= 0, got {lr}")
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{self!r}.backward expects the learning rate lr to be a number >= 0, got {lr!r}")
+        if not (lr >= 0 and math.isfinite(lr)):
+            raise ValueError(f"{self!r}.backward expects a finite learning rate lr >= 0, got {lr!r}")
         dz = float(dz)
         self.dw = dz * self.x  # z = w·x + b, so dz/dw_i = x_i
         self.db = dz  # dz/db = 1

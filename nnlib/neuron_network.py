@@ -19,8 +19,9 @@ class Layer:
     """
 
     def __init__(self, n_inputs, n_neurons, activation, *, rng=None):
-        if isinstance(n_neurons, bool) or not isinstance(n_neurons, numbers.Integral) or n_neurons < 1:
-            raise ValueError(f"a Layer needs a positive whole number of neurons, got {n_neurons!r}")
+        for name, n in (("inputs", n_inputs), ("neurons", n_neurons)):
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+                raise ValueError(f"a Layer needs a positive whole number of {name}, got {n!r}")
         if isinstance(activation, type):
             raise TypeError(f"pass an activation object such as {activation.__name__}(), not the class itself")
         if not (hasattr(activation, "forward") and hasattr(activation, "backward")):
@@ -46,6 +47,8 @@ class Layer:
 
     def backward(self, da, lr=0.0):
         """Given da = dL/da (n_neurons,): update every neuron (if lr > 0) and return dx = dL/dx (n_inputs,)."""
+        if self.neurons[0].x is None:
+            raise RuntimeError(f"{self!r}: call forward(x) before backward(da)")
         da = np.asarray(da, dtype=np.float64)
         if da.shape != (self.n_neurons,):
             raise ValueError(f"{self!r}.backward expects da of shape ({self.n_neurons},), got {da.shape}")
@@ -57,6 +60,15 @@ class Layer:
 
 
 # --- from notebooks/03_layer_of_neurons.md
+def _progress_bar(epochs):
+    """A tqdm progress bar for `epochs` epochs, or None where tqdm is not installed."""
+    try:
+        from tqdm.auto import tqdm  # imported only when a bar is wanted: the core of nnlib needs only numpy
+    except ImportError:
+        return None
+    return tqdm(total=epochs, desc="epochs")
+
+
 class Network:
     """A list of layers, each feeding the next, and a loss that scores the last layer's output.
 
@@ -66,15 +78,25 @@ class Network:
     """
 
     def __init__(self, layers, loss):
+        if isinstance(layers, Layer) or not hasattr(layers, "__iter__"):
+            raise TypeError(f"a Network expects a list of Layer objects, got {layers!r} "
+                            "(for a single layer write Network([layer], loss))")
         layers = list(layers)
         if not layers:
             raise ValueError("a Network needs at least one layer")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"a Network is made of Layer objects, but layer {i} is {layer!r}")
         for i, (before, after) in enumerate(zip(layers, layers[1:])):
             if before.n_neurons != after.n_inputs:
                 raise ValueError(
                     f"layer {i} {before!r} gives {before.n_neurons} outputs, "
                     f"but layer {i + 1} {after!r} expects {after.n_inputs} inputs"
                 )
+        if isinstance(loss, type):
+            raise TypeError(f"pass a loss object such as {loss.__name__}(), not the class itself")
+        if not (hasattr(loss, "forward") and hasattr(loss, "backward")):
+            raise TypeError(f"loss must have forward and backward methods, got {loss!r}")
         self.layers, self.loss = layers, loss
 
     def __repr__(self):
@@ -86,11 +108,12 @@ class Network:
             x = layer.forward(x)
         return x
 
-    def backward(self, dA, lr=0.0):
-        """Send dA = dL/d(output) back through the layers (updating them if lr > 0); return dL/dx."""
+    def backward(self, da, lr=0.0):
+        """Send da = dL/da of the last layer's output back through the layers (updating them
+        if lr > 0); return dx = dL/dx for the input."""
         for layer in reversed(self.layers):
-            dA = layer.backward(dA, lr)
-        return dA
+            da = layer.backward(da, lr)  # a layer's dx is the da of the layer before it
+        return da
 
     def predict(self, X):
         """The network's output for every row of X, stacked: shape (len(X), n_outputs)."""
@@ -108,27 +131,46 @@ class Network:
         X has one example per row; Y one target per row (a 1-D Y means one output).
         Returns the history: the mean loss of each epoch (losses measured as examples were met).
         """
-        from tqdm.auto import tqdm  # imported here: the core of nnlib needs only numpy
-
-        X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        X, Y = np.asarray(X), np.asarray(Y)
+        if X.dtype.kind not in "biuf" or Y.dtype.kind not in "biuf":
+            raise TypeError(f"fit expects X and Y to hold numbers, got arrays of dtype {X.dtype} and {Y.dtype}")
+        X, Y = X.astype(np.float64), Y.astype(np.float64)
         if Y.ndim == 1:
             Y = Y[:, None]
+        n_inputs = self.layers[0].n_inputs
+        if X.ndim != 2 or X.shape[1] != n_inputs:
+            raise ValueError(f"fit expects X of shape (examples, {n_inputs}), one example per row, got {X.shape}")
+        if len(X) == 0:
+            raise ValueError(f"fit got no examples to train on: X has shape {X.shape}")
         if len(X) != len(Y):
             raise ValueError(f"X and Y need one row per example, got {len(X)} rows in X and {len(Y)} in Y")
+        if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
+            raise ValueError("fit got NaN or infinite values in X or Y: clean or drop them before training")
+        if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+            raise ValueError(f"fit expects epochs to be a whole number >= 1, got {epochs!r}")
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
+            raise TypeError(f"fit expects the learning rate lr to be a number > 0, got {lr!r}")
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"fit expects a finite learning rate lr > 0, got {lr!r}")
         rng = np.random.default_rng(rng)  # a seed, a Generator (used as is) or None
         history = []
-        bar = tqdm(range(epochs), desc="epochs", disable=not progress)
-        for epoch in bar:
-            with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below
-                total = sum(self.train_step(X[i], Y[i], lr) for i in rng.permutation(len(X)))
-            history.append(total / len(X))
-            if not np.isfinite(history[-1]):
+        bar = _progress_bar(epochs) if progress else None
+        try:
+            for epoch in range(1, epochs + 1):
+                with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below
+                    total = sum(self.train_step(X[i], Y[i], lr) for i in rng.permutation(len(X)))
+                history.append(total / len(X))
+                if not np.isfinite(history[-1]):
+                    raise FloatingPointError(
+                        f"the loss became {history[-1]} in epoch {epoch}: training diverged; "
+                        f"try a smaller learning rate than lr={lr}"
+                    )
+                if bar is not None:
+                    bar.set_postfix(loss=f"{history[-1]:.4f}", refresh=False)
+                    bar.update()
+        finally:
+            if bar is not None:
                 bar.close()
-                raise FloatingPointError(
-                    f"the loss became {history[-1]} in epoch {epoch + 1}: training diverged; "
-                    f"try a smaller learning rate than lr={lr}"
-                )
-            bar.set_postfix(loss=f"{history[-1]:.4f}")
         return history
 
 

@@ -80,3 +80,20 @@ def test_unknown_module_is_refused(tmp_path, monkeypatch):
     md.write_text(md.read_text().replace("#@save neuron", "#@save nonsense"))
     with pytest.raises(SystemExit, match="names no known module"):
         export.build()
+
+
+def test_a_generated_module_no_chapter_writes_any_more_is_reported_and_removed(tmp_path, monkeypatch):
+    _fake_project(tmp_path, monkeypatch, "def double(x):\n    return 2 * x")
+    for path, text in export.build().items():
+        path.write_text(text)
+    orphan = tmp_path / "nnlib" / "retired.py"  # its chapter cell was deleted or renamed
+    orphan.write_text(f'"""An old module."""\n{export.GENERATED}\n\nx = 1\n')
+    handwritten = tmp_path / "nnlib" / "mnist.py"  # no marker: written by hand, never touched
+    handwritten.write_text("def load_mnist():\n    pass\n")
+    assert export.stale_files() == ["nnlib/retired.py is generated but no chapter writes it any more"]
+    monkeypatch.setattr(sys, "argv", ["export.py", "--check"])
+    assert export.main() == 1 and orphan.exists()  # --check only reports
+    monkeypatch.setattr(sys, "argv", ["export.py"])
+    assert export.main() == 0
+    assert not orphan.exists() and handwritten.exists()
+    assert export.stale_files() == []

@@ -2,6 +2,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,3 +36,27 @@ def test_environment_yml_installs_nnlib_and_python_311():
     assert "python=3.11" in env["dependencies"]
     pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)][0]
     assert "-e ." in pip
+
+
+REQUIRED = ["numpy", "matplotlib", "ipywidgets", "jupyterlab", "jupytext", "nbval", "jupyter-book", "keras",
+            "jax", "tqdm", "pytest"]
+
+
+def pinned_versions(requirements):
+    """{normalised package name: version} for requirements written as name==version."""
+    pins = {}
+    for r in requirements:
+        name, sep, version = r.partition("==")
+        if sep:
+            pins[re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()] = version
+    return pins
+
+
+@pytest.mark.parametrize("source", ["requirements.txt", "environment.yml"])
+def test_the_course_packages_are_pinned(source):
+    pins = pinned_versions(pip_requirements() if source == "requirements.txt" else conda_pip_requirements())
+    missing = [name for name in REQUIRED if name not in pins]
+    assert not missing, f"{source} does not pin {missing}"
+    # the site is built with Jupyter Book 1 (2.x is a different tool) and chapter 5 compares with Keras 3
+    assert pins["jupyter-book"].split(".")[0] == "1", f"{source}: jupyter-book must be 1.x, got {pins['jupyter-book']}"
+    assert pins["keras"].split(".")[0] == "3", f"{source}: keras must be 3.x, got {pins['keras']}"

@@ -1,4 +1,6 @@
 """Chapter 3: activations, the MSE loss, and the Layer and Network made of Neuron objects."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -14,13 +16,28 @@ def numerical_gradient(f, v, h=1e-6):
     grad = np.zeros_like(v, dtype=float)
     for i in range(v.size):
         old = v.flat[i]
-        v.flat[i] = old + h
-        plus = f()
-        v.flat[i] = old - h
-        minus = f()
-        v.flat[i] = old
+        try:
+            v.flat[i] = old + h
+            plus = f()
+            v.flat[i] = old - h
+            minus = f()
+        finally:
+            v.flat[i] = old
         grad.flat[i] = (plus - minus) / (2 * h)
     return grad
+
+
+def numerical_derivative_of_bias(f, neuron, h=1e-6):
+    """The central difference of f() with respect to neuron.b, which is put back afterwards."""
+    old = neuron.b
+    try:
+        neuron.b = old + h
+        plus = f()
+        neuron.b = old - h
+        minus = f()
+    finally:
+        neuron.b = old
+    return (plus - minus) / (2 * h)
 
 
 def rel_error(a, b):
@@ -61,6 +78,54 @@ def test_activation_values():
     np.testing.assert_allclose(A[0], np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum())
     np.testing.assert_allclose(A[1], [1 / 3] * 3)  # no overflow for large scores
     np.testing.assert_allclose(softmax(np.array([0.0, np.log(3.0)])), [0.25, 0.75])
+
+
+def test_relu_at_and_near_zero():
+    """Exactly 0 and tiny numbers of either sign: negatives become 0, the gradient is 0 at the kink."""
+    relu = ReLU()
+    Z = np.array([-1.0, -0.01, -1e-12, 0.0, 1e-12, 0.01, 2.0])
+    np.testing.assert_array_equal(relu.forward(Z), [0.0, 0.0, 0.0, 0.0, 1e-12, 0.01, 2.0])
+    np.testing.assert_array_equal(relu.backward(np.full(7, 3.0)), [0.0, 0.0, 0.0, 0.0, 3.0, 3.0, 3.0])
+
+
+def test_relu_passes_nan_on():
+    """A NaN must stay NaN, so that a network whose weights blew up is noticed, not silently zeroed."""
+    A = ReLU().forward(np.array([np.nan, -1.0, 2.0]))
+    assert np.isnan(A[0]) and A[1:].tolist() == [0.0, 2.0]
+
+
+def test_relu_keeps_float32():
+    assert ReLU().forward(np.array([-1.0, 2.0], dtype=np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("make", [Identity, Sigmoid, ReLU, Softmax], ids=lambda c: c.__name__)
+def test_activations_accept_lists(make):
+    A = make().forward([1.0, -2.0, 0.5])
+    assert isinstance(A, np.ndarray)
+    np.testing.assert_array_equal(A, make().forward(np.array([1.0, -2.0, 0.5])))
+
+
+@pytest.mark.parametrize("make", [Sigmoid, ReLU, Softmax], ids=lambda c: c.__name__)
+def test_activation_backward_before_forward_is_a_clear_error(make):
+    with pytest.raises(RuntimeError, match=rf"^{make.__name__}\(\): call forward\(Z\) before backward\(dA\)$"):
+        make().backward(np.ones(3))
+
+
+def test_mse_backward_before_forward_is_a_clear_error():
+    with pytest.raises(RuntimeError, match=r"^MSE\(\): call forward\(A, Y\) before backward\(\)$"):
+        MSE().backward()
+
+
+def test_activations_own_no_parameters_and_share_nothing_mutable():
+    for make in (Identity, Sigmoid, ReLU, Softmax):
+        activation = make()
+        assert activation.params == () and activation.grads == ()
+        assert isinstance(activation.params, tuple) and isinstance(activation.grads, tuple)
+    from nnlib.layers import Dense, Sequential  # chapter 4 collects the parameters of every layer
+
+    net = Sequential([Dense(2, 3, rng=0), ReLU(), Dense(3, 1, rng=1), Sigmoid()])
+    assert [p.shape for p in net.params] == [(2, 3), (3,), (3, 1), (1,)]
+    assert [g.shape for g in net.grads] == [(2, 3), (3,), (3, 1), (1,)]
 
 
 @pytest.mark.parametrize("shape", [(3,), (5, 2)])
@@ -112,17 +177,14 @@ def test_every_layers_backward_matches_finite_differences_of_the_network_loss(se
 
     loss()
     dx = net.backward(net.loss.backward())  # lr = 0: gradients only
-    assert rel_error(dx, numerical_gradient(loss, x)) < 1e-5
+    assert np.any(dx != 0), "a dead network would make this check vacuous: pick another seed"
+    assert rel_error(dx, numerical_gradient(loss, x)) < 1e-6
     for layer in net.layers:
         for neuron in layer.neurons:
-            assert rel_error(neuron.dw, numerical_gradient(loss, neuron.w)) < 1e-5
-            b = np.array([neuron.b])
-
-            def loss_of_b(neuron=neuron, b=b):
-                neuron.b = float(b[0])
-                return loss()
-
-            assert rel_error(neuron.db, numerical_gradient(loss_of_b, b)) < 1e-5
+            assert rel_error(neuron.dw, numerical_gradient(loss, neuron.w)) < 1e-6
+            b = neuron.b
+            assert rel_error(neuron.db, numerical_derivative_of_bias(loss, neuron)) < 1e-6
+            assert neuron.b == b  # the check leaves the network as it found it
 
 
 def test_softmax_layer_backward_matches_finite_differences():
@@ -137,7 +199,7 @@ def test_softmax_layer_backward_matches_finite_differences():
     net.backward(net.loss.backward())
     for layer in net.layers:
         for neuron in layer.neurons:
-            assert rel_error(neuron.dw, numerical_gradient(loss, neuron.w)) < 1e-5
+            assert rel_error(neuron.dw, numerical_gradient(loss, neuron.w)) < 1e-6
 
 
 def test_train_step_returns_the_loss_before_the_step_and_lowers_it():
@@ -171,8 +233,25 @@ def test_layer_refuses_non_numbers_and_activation_classes():
         Layer(2, 2, ReLU)
     with pytest.raises(TypeError, match="forward and backward"):
         Layer(2, 2, "relu")
-    with pytest.raises(ValueError):
-        Layer(2, 0, ReLU())
+
+
+@pytest.mark.parametrize("n_inputs, n_neurons, message", [
+    (0, 3, "a Layer needs a positive whole number of inputs, got 0"),
+    (2.5, 3, "a Layer needs a positive whole number of inputs, got 2.5"),
+    ("2", 3, "a Layer needs a positive whole number of inputs, got '2'"),
+    (2, 0, "a Layer needs a positive whole number of neurons, got 0"),
+    (2, True, "a Layer needs a positive whole number of neurons, got True"),
+])
+def test_layer_sizes_must_be_positive_whole_numbers(n_inputs, n_neurons, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        Layer(n_inputs, n_neurons, ReLU())
+
+
+@pytest.mark.parametrize("make", [Identity, Sigmoid, ReLU, Softmax], ids=lambda c: c.__name__)
+def test_layer_backward_before_forward_names_the_layer(make):
+    layer = Layer(2, 3, make(), rng=0)
+    with pytest.raises(RuntimeError, match=rf"^Layer\(2, 3, {make.__name__}\(\)\): call forward\(x\) before backward"):
+        layer.backward(np.ones(3))
 
 
 def test_network_refuses_layers_that_do_not_fit():
@@ -181,6 +260,101 @@ def test_network_refuses_layers_that_do_not_fit():
         Network([Layer(3, 4, Sigmoid(), rng=rng), Layer(5, 1, Identity(), rng=rng)], MSE())
     with pytest.raises(ValueError, match="at least one layer"):
         Network([], MSE())
+
+
+def test_network_refuses_what_is_not_a_list_of_layers_or_a_loss():
+    layer = Layer(2, 1, Identity(), rng=0)
+    with pytest.raises(TypeError, match=r"^pass a loss object such as MSE\(\), not the class itself$"):
+        Network([layer], MSE)
+    with pytest.raises(TypeError, match="^loss must have forward and backward methods, got 'mse'$"):
+        Network([layer], "mse")
+    with pytest.raises(TypeError, match="^a Network is made of Layer objects, but layer 1 is 3$"):
+        Network([Layer(2, 3, ReLU(), rng=0), 3], MSE())
+    with pytest.raises(TypeError, match=r"list of Layer objects, got Layer\(2, 1, Identity\(\)\).*Network\(\[layer\], loss\)"):
+        Network(layer, MSE())
+
+
+def _fit_data():
+    X = np.random.default_rng(1).normal(size=(10, 2))
+    return X, X.sum(axis=1)
+
+
+@pytest.mark.parametrize("X, Y, settings, error, message", [
+    (np.zeros((0, 2)), np.zeros(0), {}, ValueError, r"fit got no examples to train on: X has shape \(0, 2\)"),
+    (np.zeros(4), np.zeros(4), {}, ValueError, r"fit expects X of shape \(examples, 2\), one example per row, got \(4,\)"),
+    (np.zeros((4, 3)), np.zeros(4), {}, ValueError, r"X of shape \(examples, 2\).*got \(4, 3\)"),
+    ([["a", "b"]], [1.0], {}, TypeError, "fit expects X and Y to hold numbers, got arrays of dtype <U1 and float64"),
+    ([[np.nan, 1.0]], [1.0], {}, ValueError, "NaN or infinite values in X or Y"),
+    ([[1.0, 1.0]], [np.inf], {}, ValueError, "NaN or infinite values in X or Y"),
+    (None, None, {"epochs": 0}, ValueError, "fit expects epochs to be a whole number >= 1, got 0"),
+    (None, None, {"epochs": -1}, ValueError, "epochs to be a whole number >= 1, got -1"),
+    (None, None, {"epochs": 2.5}, ValueError, r"epochs to be a whole number >= 1, got 2\.5"),
+    (None, None, {"epochs": True}, ValueError, "epochs to be a whole number >= 1, got True"),
+    (None, None, {"lr": "0.1"}, TypeError, r"fit expects the learning rate lr to be a number > 0, got '0\.1'"),
+    (None, None, {"lr": None}, TypeError, "learning rate lr to be a number > 0, got None"),
+    (None, None, {"lr": 0.0}, ValueError, r"fit expects a finite learning rate lr > 0, got 0\.0"),
+    (None, None, {"lr": -1.0}, ValueError, r"finite learning rate lr > 0, got -1\.0"),
+    (None, None, {"lr": float("nan")}, ValueError, "finite learning rate lr > 0, got nan"),
+    (None, None, {"lr": float("inf")}, ValueError, "finite learning rate lr > 0, got inf"),
+], ids=["empty", "1-D", "columns", "text", "nan-X", "inf-Y", "epochs0", "epochs-1", "epochs2.5", "epochsTrue",
+        "lr-text", "lr-None", "lr0", "lr-1", "lr-nan", "lr-inf"])
+def test_fit_refuses_bad_data_and_settings(X, Y, settings, error, message):
+    net = _network(np.random.default_rng(0), [2, 3, 1], [ReLU(), Identity()])
+    if X is None:
+        X, Y = _fit_data()
+    with pytest.raises(error, match=message):
+        net.fit(X, Y, **{"lr": 0.1, "epochs": 1, "progress": False, **settings})
+
+
+def test_fit_stops_when_nan_weights_make_the_loss_nan():
+    """Weights that blew up to NaN must stop training: ReLU passes the NaN on instead of hiding it as 0."""
+    rng = np.random.default_rng(0)
+    net = _network(rng, [2, 3, 1], [ReLU(), Identity()])
+    for neuron in net.layers[0].neurons:
+        neuron.w[:] = np.nan
+    X, Y = _fit_data()
+    with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1.*smaller learning rate than lr=0\.1"):
+        net.fit(X, Y, lr=0.1, epochs=3, rng=rng, progress=False)
+
+
+def test_fit_visits_every_example_once_per_epoch_in_a_fresh_random_order():
+    def visits(seed):
+        net = _network(np.random.default_rng(0), [1, 1], [Identity()])
+        seen = []
+
+        def train_step(x, y, lr):  # replaces the method on this one network: records which example came
+            seen.append(int(x[0]))
+            return 0.0
+
+        net.train_step = train_step
+        net.fit(np.arange(12.0)[:, None], np.zeros(12), lr=0.1, epochs=3, rng=seed, progress=False)
+        return [seen[i : i + 12] for i in range(0, 36, 12)]
+
+    epochs = visits(seed=1)
+    assert len(epochs) == 3 and all(sorted(order) == list(range(12)) for order in epochs)
+    assert epochs[0] != list(range(12))  # shuffled, not in the order of the data
+    assert len({tuple(order) for order in epochs}) == 3  # a fresh order every epoch
+    assert visits(seed=1) == epochs and visits(seed=2) != epochs  # the order comes from rng
+
+
+def test_fit_shows_a_progress_bar_with_the_loss(capsys):
+    net = _network(np.random.default_rng(0), [2, 3, 1], [ReLU(), Identity()])
+    X, Y = _fit_data()
+    history = net.fit(X, Y, lr=0.01, epochs=3, rng=0, progress=True)
+    bar = capsys.readouterr().err  # outside Jupyter, tqdm writes its bar to stderr
+    assert "epochs" in bar and "3/3" in bar and f"loss={history[-1]:.4f}" in bar
+    net.fit(X, Y, lr=0.01, epochs=3, rng=0, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_fit_needs_tqdm_only_for_the_bar(monkeypatch):
+    """The core of nnlib needs only numpy: without tqdm, fit trains, and shows no bar."""
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # `import tqdm` now raises ImportError
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    X, Y = _fit_data()
+    for progress in (False, True):
+        net = _network(np.random.default_rng(0), [2, 3, 1], [ReLU(), Identity()])
+        assert len(net.fit(X, Y, lr=0.01, epochs=2, rng=0, progress=progress)) == 2
 
 
 def test_fit_refuses_mismatched_rows_and_reports_divergence():

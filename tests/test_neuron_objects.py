@@ -11,13 +11,28 @@ def numerical_gradient(f, v, h=1e-6):
     grad = np.zeros_like(v, dtype=float)
     for i in range(v.size):
         old = v.flat[i]
-        v.flat[i] = old + h
-        plus = f()
-        v.flat[i] = old - h
-        minus = f()
-        v.flat[i] = old
+        try:
+            v.flat[i] = old + h
+            plus = f()
+            v.flat[i] = old - h
+            minus = f()
+        finally:
+            v.flat[i] = old
         grad.flat[i] = (plus - minus) / (2 * h)
     return grad
+
+
+def numerical_derivative_of_bias(f, neuron, h=1e-6):
+    """The central difference of f() with respect to neuron.b, which is put back afterwards."""
+    old = neuron.b
+    try:
+        neuron.b = old + h
+        plus = f()
+        neuron.b = old - h
+        minus = f()
+    finally:
+        neuron.b = old
+    return (plus - minus) / (2 * h)
 
 
 def rel_error(a, b):
@@ -58,15 +73,11 @@ def test_backward_matches_finite_differences(seed):
 
     z = neuron.forward(x)
     dx = neuron.backward(z - target)
+    w, b = neuron.w.copy(), neuron.b
+    assert rel_error(neuron.db, numerical_derivative_of_bias(loss, neuron)) < 1e-6
     assert rel_error(neuron.dw, numerical_gradient(loss, neuron.w)) < 1e-6
     assert rel_error(dx, numerical_gradient(loss, x)) < 1e-6
-    b = np.array([neuron.b])
-
-    def loss_of_b():
-        neuron.b = float(b[0])
-        return loss()
-
-    assert rel_error(neuron.db, numerical_gradient(loss_of_b, b)) < 1e-6
+    assert neuron.b == b and np.array_equal(neuron.w, w)  # the checks leave the neuron as they found it
 
 
 def test_step_moves_against_the_gradient_and_dx_uses_old_weights():
@@ -117,21 +128,61 @@ def test_non_numbers_are_a_type_error(bad):
 
 def test_backward_refuses_bad_calls():
     neuron = Neuron(2, w=[1.0, 1.0])
-    with pytest.raises(RuntimeError, match="forward"):
+    with pytest.raises(RuntimeError, match=r"^Neuron\(2\): call forward\(x\) before backward\(dz\)$"):
         neuron.backward(1.0)
     neuron.forward([1.0, 1.0])
-    with pytest.raises(TypeError, match="one number"):
+    with pytest.raises(TypeError, match=r"^Neuron\(2\)\.backward expects dz to be one number \(dL/dz\), got array"):
         neuron.backward(np.array([1.0, 2.0]))
-    with pytest.raises(ValueError, match="learning rate"):
-        neuron.backward(1.0, lr=-0.1)
 
 
-@pytest.mark.parametrize("kwargs", [{"n_inputs": 0}, {"n_inputs": 2.5}, {"n_inputs": True},
-                                    {"n_inputs": 2, "clip": 0}, {"n_inputs": 2, "clip": -1.0},
-                                    {"n_inputs": 2, "w": [1.0, 2.0, 3.0]}])
-def test_constructor_refuses_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("lr, error, message", [
+    (-0.1, ValueError, r"Neuron\(2\)\.backward expects a finite learning rate lr >= 0, got -0\.1$"),
+    (float("nan"), ValueError, "expects a finite learning rate lr >= 0, got nan$"),
+    (float("inf"), ValueError, "expects a finite learning rate lr >= 0, got inf$"),
+    ("a", TypeError, r"Neuron\(2\)\.backward expects the learning rate lr to be a number >= 0, got 'a'$"),
+    (None, TypeError, "expects the learning rate lr to be a number >= 0, got None$"),
+    (np.array([0.1, 0.2]), TypeError, r"expects the learning rate lr to be a number >= 0, got array\(\[0\.1, 0\.2\]\)$"),
+], ids=["negative", "nan", "inf", "text", "None", "array"])
+def test_backward_refuses_a_bad_learning_rate_and_changes_nothing(lr, error, message):
+    neuron = Neuron(2, w=[1.0, 1.0], b=0.5)
+    neuron.forward([1.0, 1.0])
+    with pytest.raises(error, match=message):
+        neuron.backward(1.0, lr=lr)
+    assert neuron.w.tolist() == [1.0, 1.0] and neuron.b == 0.5
+
+
+def test_backward_accepts_numpy_and_integer_learning_rates():
+    neuron = Neuron(1, w=[1.0])
+    for lr in (np.float64(0.5), np.float32(0.5), 1, np.int64(0)):
+        neuron.forward([1.0])
+        neuron.backward(1.0, lr=lr)
+    assert neuron.w.tolist() == [-1.0]  # 1 - 0.5 - 0.5 - 1 - 0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_inputs": 0}, "Neuron needs a positive whole number of inputs, got 0$"),
+    ({"n_inputs": 2.5}, r"Neuron needs a positive whole number of inputs, got 2\.5$"),
+    ({"n_inputs": True}, "Neuron needs a positive whole number of inputs, got True$"),
+    ({"n_inputs": 2, "clip": 0}, "clip must be None or a positive number, got 0$"),
+    ({"n_inputs": 2, "clip": -1.0}, r"clip must be None or a positive number, got -1\.0$"),
+    ({"n_inputs": 2, "w": [1.0, 2.0, 3.0]}, r"Neuron\(2\) expects w of shape \(2,\), got \(3,\)$"),
+], ids=["no-inputs", "fraction", "bool", "clip-0", "clip-negative", "w-too-long"])
+def test_constructor_refuses_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
         Neuron(**kwargs)
+
+
+@pytest.mark.parametrize("b, shown", [("abc", "'abc'"), ([1, 2], r"\[1, 2\]"), (np.array([1.0]), r"array\(\[1\.\]\)"),
+                                      (None, "None")], ids=["text", "list", "array", "None"])
+def test_constructor_refuses_a_bias_that_is_not_one_number(b, shown):
+    with pytest.raises(TypeError, match=rf"^Neuron\(3\) expects the bias b to be one number, got {shown}$"):
+        Neuron(3, b=b)
+
+
+def test_constructor_accepts_any_single_real_bias():
+    for b in (1, 0.5, np.float32(0.5), np.int64(2), np.array(0.25)):
+        neuron = Neuron(1, w=[0.0], b=b)
+        assert type(neuron.b) is float and neuron.b == float(b)
 
 
 def test_clipping_shortens_long_steps_and_keeps_direction():

@@ -75,6 +75,14 @@ def test_step_values():
 def test_relu_values():
     np.testing.assert_array_equal(relu(np.array([-3.0, 0.0, 2.5])), [0.0, 0.0, 2.5])
     assert relu(-1) == 0.0 and relu(4) == 4.0
+    np.testing.assert_array_equal(relu(np.array([-0.01, -1e-12, 1e-12])), [0.0, 0.0, 1e-12])
+    assert np.isnan(relu(float("nan")))  # a NaN is passed on, not hidden as 0
+
+
+def test_derivatives_at_and_near_zero():
+    """The chapter's convention: relu' is 0 at exactly z = 0, and 1 for any positive z however small."""
+    assert relu_derivative(0.0) == 0.0 and step_derivative(0.0) == 0.0
+    np.testing.assert_array_equal(relu_derivative(np.array([-1e-12, 0.0, 1e-12])), [0.0, 0.0, 1.0])
 
 
 def test_sigmoid_values_and_symmetry():
@@ -111,6 +119,15 @@ def test_derivatives_match_finite_differences(f, df):
 def test_sigmoid_derivative_peaks_at_zero():
     assert sigmoid_derivative(0.0) == 0.25
     assert sigmoid_derivative(10.0) < 1e-4 and sigmoid_derivative(-10.0) < 1e-4
+
+
+def test_sigmoid_derivative_is_symmetric_even_where_sigmoid_rounds_to_1():
+    """sigma'(z) = sigma'(-z). For z = 40, 1 - sigma(z) rounds to 0 in float64, but the derivative is e^-40."""
+    z = np.array([0.5, 5.0, 20.0, 40.0, 100.0, 700.0])
+    np.testing.assert_array_equal(sigmoid_derivative(z), sigmoid_derivative(-z))
+    assert sigmoid_derivative(40.0) == pytest.approx(np.exp(-40.0), rel=1e-12)
+    assert sigmoid_derivative(1000.0) == 0.0 == sigmoid_derivative(-1000.0)
+    assert isinstance(sigmoid_derivative(0.3), float)
 
 
 # --- the squared error -----------------------------------------------------------------------------
@@ -259,6 +276,24 @@ def test_train_neuron_refuses_bad_settings(kwargs, message):
 def test_train_neuron_refuses_a_vector_as_batch():
     with pytest.raises(ValueError, match=r"\(batch, n\), got \(4,\)"):
         train_neuron(np.ones(4), OR_Y, lr=0.1, epochs=1)
+
+
+@pytest.mark.parametrize("w, shape", [([1.0, 2.0, 3.0], r"\(3,\)"), ([[1.0, 2.0]], r"\(1, 2\)")])
+def test_train_neuron_blames_weights_of_the_wrong_shape(w, shape):
+    with pytest.raises(ValueError, match=rf"^train_neuron expects one weight per column of X, w of shape \(2,\), "
+                                         rf"got w of shape {shape}$"):
+        train_neuron(OR_X, OR_Y, lr=0.1, epochs=1, w=w)
+
+
+def test_train_neuron_refuses_a_learning_rate_or_bias_that_is_not_one_number():
+    with pytest.raises(TypeError, match="lr must be numbers .* got str"):
+        train_neuron(OR_X, OR_Y, lr="fast", epochs=1)
+    with pytest.raises(ValueError, match=r"positive learning rate lr, got array\(\[0\.1, 0\.2\]\)"):
+        train_neuron(OR_X, OR_Y, lr=[0.1, 0.2], epochs=1)
+    with pytest.raises(ValueError, match=r"^train_neuron expects the bias b to be one number, got shape \(2,\)$"):
+        train_neuron(OR_X, OR_Y, lr=0.1, epochs=1, b=[0.0, 1.0])
+    with pytest.raises(TypeError, match="b must be numbers"):
+        train_neuron(OR_X, OR_Y, lr=0.1, epochs=1, b="zero")
 
 
 # --- the chapter's learning-rate explorer ------------------------------------------------------
