@@ -24,18 +24,20 @@ def _named_params(net):
 
 class GradCheckReport:
     """What check_gradients found. For every parameter (and the input X): errors[name], the
-    worst relative error; analytic[name] and numerical[name], the gradient entries compared.
-    Print it for a table; `ok` says whether every error is within the tolerance."""
+    worst relative error; analytic[name] and numerical[name], the gradient entries compared;
+    floor, the smallest divisor (see check_gradients). Print it for a table; `ok` says whether
+    every error is within the tolerance."""
 
-    def __init__(self, tol):
-        self.tol = tol
+    def __init__(self, tol, floor):
+        self.tol, self.floor = tol, floor
         self.errors, self.analytic, self.numerical = {}, {}, {}
 
-    def add(self, name, analytic, numerical, floor):
+    def add(self, name, analytic, numerical):
         # The worst entry's error measured against the array's largest gradient: 0 when they
         # agree, 1 - 1/k when one is k times the other, 2 when the signs are flipped. (Dividing
         # each entry by its own size would blow up the round-off of entries that are nearly 0.)
-        scale = max(np.abs(analytic).max(initial=0.0), np.abs(numerical).max(initial=0.0), floor)
+        # The floor keeps the round-off of tiny gradients from counting as an error.
+        scale = max(np.abs(analytic).max(initial=0.0), np.abs(numerical).max(initial=0.0), self.floor)
         self.analytic[name], self.numerical[name] = analytic, numerical
         self.errors[name] = float(np.abs(analytic - numerical).max(initial=0.0) / scale)
 
@@ -61,8 +63,7 @@ class GradCheckReport:
         return "\n".join(lines)
 
 
-def check_gradients(net, loss, X, Y, eps=1e-6, *, tol=1e-6, check_input=True, max_per_param=None,
-                    rng=0, floor=1e-7):
+def check_gradients(net, loss, X, Y, eps=1e-6, *, tol=1e-6, check_input=True, max_per_param=None, rng=0):
     """Compare the gradients backward() computes with central differences of the loss.
 
     net: a layer (Dense, an activation, ...) or a Sequential, with float64 parameters.
@@ -71,8 +72,10 @@ def check_gradients(net, loss, X, Y, eps=1e-6, *, tol=1e-6, check_input=True, ma
     where L includes the network's L2 penalty. With check_input, the gradient with respect to
     the input X (what backward returns) is checked too: the only gradient an activation has.
     max_per_param: check at most this many entries of each array (picked with the seeded rng),
-    to keep big layers quick. floor: arrays whose gradients are all smaller than this are
-    compared in absolute terms. Returns a GradCheckReport; print it for a table.
+    to keep big layers quick. Each array's worst difference is divided by its largest gradient,
+    but never by less than noise / tol, where noise = 10 eps_machine max(1, |L|) / eps estimates
+    the round-off of a central difference: round-off never counts as an error, even for an
+    array of tiny gradients. Returns a GradCheckReport; print it for a table.
     """
     named = _named_params(net)
     for name, p, _ in named:
@@ -87,14 +90,16 @@ def check_gradients(net, loss, X, Y, eps=1e-6, *, tol=1e-6, check_input=True, ma
         return value + (net.penalty() if hasattr(net, "penalty") else 0.0)
 
     # 1. The analytic gradients: one forward and one backward pass.
-    total_loss()
+    L = total_loss()
     dX = np.asarray(net.backward(loss.backward()), dtype=np.float64)
+    noise = 10 * np.finfo(np.float64).eps * max(1.0, abs(L)) / eps  # round-off of a central difference
+    floor = noise / tol  # an array of smaller gradients would show round-off above tol
     wanted = [(name, p, g.copy()) for name, p, g in named]  # copies: later passes may overwrite grads
     if check_input:
         wanted.append(("input X", X, dX))
 
     # 2. The numerical gradients, one entry at a time, by central differences.
-    report = GradCheckReport(tol)
+    report = GradCheckReport(tol, floor)
     for name, array, analytic in wanted:
         if analytic.shape != array.shape:
             raise ValueError(f"the gradient for {name} has shape {analytic.shape}, but {name} has shape {array.shape}")
@@ -112,7 +117,7 @@ def check_gradients(net, loss, X, Y, eps=1e-6, *, tol=1e-6, check_input=True, ma
             minus = total_loss()
             array.flat[i] = old  # put it back exactly
             numerical[k] = (plus - minus) / (2 * eps)
-        report.add(name, analytic.reshape(-1)[entries], numerical, floor)
+        report.add(name, analytic.reshape(-1)[entries], numerical)
     return report
 
 

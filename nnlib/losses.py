@@ -8,14 +8,20 @@ import numpy as np
 class MSE:
     """Mean squared error: L = mean((A - Y)^2) over every element; dL/dA = 2 (A - Y) / A.size."""
 
+    diff = None  # A - Y of the last forward, remembered for backward
+
     def forward(self, A, Y):
         A, Y = np.asarray(A), np.asarray(Y)
         if A.shape != Y.shape:
             raise ValueError(f"MSE needs predictions and targets of the same shape, got {A.shape} and {Y.shape}")
+        if A.size == 0:
+            raise ValueError(f"MSE got an empty batch of shape {A.shape}: there is nothing to average")
         self.diff = A - Y
         return float(np.mean(self.diff**2))
 
     def backward(self):
+        if self.diff is None:
+            raise RuntimeError("MSE(): call forward(A, Y) before backward()")
         return (2.0 / self.diff.size) * self.diff
 
 
@@ -26,6 +32,12 @@ def _class_indices(Y, n_classes, who):
     if Y.ndim == 2:
         if Y.shape[1] != n_classes:
             raise ValueError(f"{who}: one-hot labels have {Y.shape[1]} columns but the network has {n_classes} outputs")
+        # argmax would quietly turn a soft label or an all-zero row into some class: refuse them
+        one_hot_rows = np.all((Y == 0) | (Y == 1), axis=1) & (Y.sum(axis=1) == 1)  # (batch, k): small
+        if not one_hot_rows.all():
+            i = int(np.argmin(one_hot_rows))
+            raise ValueError(f"{who}: 2-D labels must be one-hot rows (a single 1, zeros elsewhere), "
+                             f"but row {i} is {np.array2string(Y[i], threshold=12)}")
         return Y.argmax(axis=1)
     if Y.ndim != 1 or Y.dtype.kind not in "iu":  # signed or unsigned integers
         raise ValueError(f"{who}: labels must be integers of shape (batch,) or one-hot (batch, {n_classes}), "
@@ -45,8 +57,9 @@ class SoftmaxCrossEntropy:
 
     def forward(self, Z, Y):
         Z = np.asarray(Z)
-        if Z.ndim != 2:
-            raise ValueError(f"SoftmaxCrossEntropy expects logits of shape (batch, classes), got {Z.shape}")
+        if Z.ndim != 2 or len(Z) == 0:
+            raise ValueError(f"SoftmaxCrossEntropy expects logits of shape (batch, classes) with batch >= 1, "
+                             f"got {Z.shape}")
         labels = _class_indices(Y, Z.shape[1], "SoftmaxCrossEntropy")
         if len(labels) != len(Z):
             raise ValueError(f"SoftmaxCrossEntropy got {len(Z)} rows of logits but {len(labels)} labels")

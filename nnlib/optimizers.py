@@ -5,6 +5,16 @@
 import numpy as np
 
 
+def _check_lists(optimizer, params, grads, state=None):
+    """Refuse lists that zip would silently cut short (two len calls: cheap enough for every step)."""
+    if len(params) != len(grads):
+        raise ValueError(f"{type(optimizer).__name__}.step got {len(params)} parameter arrays "
+                         f"but {len(grads)} gradient arrays: pass net.params and net.grads")
+    if state is not None and len(state) != len(params):
+        raise ValueError(f"this {type(optimizer).__name__} keeps state for {len(state)} parameter arrays "
+                         f"but got {len(params)}: use a new optimizer for each network")
+
+
 class SGD:
     """Plain gradient descent: p <- p - lr * g, for every parameter, in place."""
 
@@ -12,6 +22,7 @@ class SGD:
         self.lr = lr
 
     def step(self, params, grads):
+        _check_lists(self, params, grads)
         for p, g in zip(params, grads):
             p -= self.lr * g
 
@@ -26,6 +37,7 @@ class Momentum:
     def step(self, params, grads):
         if self.v is None:
             self.v = [np.zeros_like(p) for p in params]
+        _check_lists(self, params, grads, self.v)
         for p, g, v in zip(params, grads, self.v):
             v *= self.beta
             v -= self.lr * g
@@ -51,6 +63,7 @@ class Adam:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
             self.tmp = [np.empty_like(p) for p in params]  # scratch space: no new arrays per step
+        _check_lists(self, params, grads, self.m)
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         lr_t = self.lr * (1 - b2**self.t) ** 0.5 / (1 - b1**self.t)  # Keras's bias correction

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from nnlib import MSE, SGD, Dense, ReLU, Sequential, SoftmaxCrossEntropy, evaluate, fit, one_hot
+from nnlib import (MSE, SGD, Adam, Dense, Momentum, ReLU, Sequential, SoftmaxCrossEntropy, accuracy, evaluate, fit,
+                   one_hot, train_val_split)
 
 
 def test_dense_names_the_layer_and_both_shapes():
@@ -97,3 +98,113 @@ def test_a_sane_learning_rate_does_not_trigger_the_divergence_check():
     history = fit(_net(), MSE(), SGD(lr=0.01), X, Y, epochs=3, batch_size=8, rng=0, progress=False)
     assert len(history["loss"]) == 3 and all(np.isfinite(history["loss"]))
     assert history["accuracy"] == [None, None, None]  # regression: no accuracy
+
+
+@pytest.mark.parametrize("Y, row", [
+    (np.array([[0.5, 0.5, 0.0], [0.0, 1.0, 0.0]]), r"row 0 is \[0\.5 0\.5 0\. *\]"),  # soft labels
+    (np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]), r"row 1 is \[0\. 0\. 0\.\]"),  # an all-zero row
+    (np.array([[1.0, 1.0, -1.0], [0.0, 1.0, 0.0]]), r"row 0 is \[ 1\.  1\. -1\.\]"),  # sums to 1, not one-hot
+])
+def test_two_dimensional_labels_must_be_one_hot(Y, row):
+    with pytest.raises(ValueError, match="SoftmaxCrossEntropy: 2-D labels must be one-hot rows .*" + row):
+        SoftmaxCrossEntropy().forward(np.zeros((2, 3)), Y)
+
+
+@pytest.mark.parametrize("args, kwargs, error, words", [
+    ((0, 5), {}, ValueError, ["Dense(0, 5)", "n_in must be a positive whole number", "got 0"]),
+    ((4, -2), {}, ValueError, ["Dense(4, -2)", "n_out must be a positive whole number", "got -2"]),
+    ((2.5, 3), {}, ValueError, ["Dense(2.5, 3)", "n_in", "got 2.5"]),
+    ((True, 3), {}, ValueError, ["Dense(True, 3)", "n_in", "got True"]),
+    ((4, 3), {"dtype": np.int32}, TypeError, ["Dense(4, 3)", "float32 or np.float64", "int32"]),
+    ((4, 3), {"dtype": np.float16}, TypeError, ["Dense(4, 3)", "float16"]),
+    ((4, 3), {"l2": -0.1}, ValueError, ["Dense(4, 3)", "l2", ">= 0", "got -0.1"]),
+    ((4, 3), {"l2": float("nan")}, ValueError, ["Dense(4, 3)", "finite", "got nan"]),
+    ((4, 3), {"l2": "0.1"}, ValueError, ["Dense(4, 3)", "l2", "got '0.1'"]),
+    ((4, 3), {"init": "zeros"}, ValueError, ["Dense(4, 3)", "init must be one of", "'zeros'"]),
+])
+def test_dense_refuses_bad_arguments_and_names_the_layer(args, kwargs, error, words):
+    with pytest.raises(error) as info:
+        Dense(*args, rng=0, **kwargs)
+    for word in words:
+        assert word in str(info.value), f"{word!r} not in: {info.value}"
+
+
+def test_dense_accepts_numpy_integers_and_both_float_dtypes():
+    assert Dense(np.int64(4), 3, rng=0, dtype=np.float64, l2=np.float32(0.1)).W.dtype == np.float64
+    assert Dense(4, 3, rng=0, dtype="float32").W.dtype == np.float32
+
+
+def test_softmax_cross_entropy_refuses_an_empty_batch():
+    with pytest.raises(ValueError, match=r"logits of shape \(batch, classes\) with batch >= 1, got \(0, 3\)"):
+        SoftmaxCrossEntropy().forward(np.zeros((0, 3)), np.zeros(0, dtype=int))
+
+
+def test_mse_refuses_an_empty_batch():
+    with pytest.raises(ValueError, match="empty"):
+        MSE().forward(np.zeros((0, 3)), np.zeros((0, 3)))
+
+
+def test_accuracy_says_what_arrived():
+    net = _net()
+    X = np.ones((3, 3), dtype=np.float32)
+    with pytest.raises(ValueError,
+                       match=r"labels must lie in 0\.\.1 for a network with 2 outputs, got values from 0 to 7"):
+        accuracy(net, X, np.array([0, 1, 7]))
+    with pytest.raises(ValueError, match=r"labels must lie in 0\.\.1 .* from -1 to 1"):
+        accuracy(net, X, np.array([-1, 0, 1]))
+    with pytest.raises(ValueError, match=r"integer labels .* got a float64 array of shape \(3,\)"):
+        accuracy(net, X, np.array([0.0, 1.0, 1.0]))
+    with pytest.raises(ValueError, match="3 examples but 2 labels"):
+        accuracy(net, X, np.array([0, 1]))
+
+
+def test_predict_and_evaluate_refuse_nan_input():
+    X = np.ones((5, 3), dtype=np.float32)
+    X[3, 0] = np.nan
+    with pytest.raises(ValueError, match=r"predict: X contains NaN or infinite values \(the first in row 3"):
+        _net().predict(X)
+    with pytest.raises(ValueError, match=r"evaluate: X contains NaN or infinite values \(the first in row 3"):
+        evaluate(_net(), SoftmaxCrossEntropy(), X, np.zeros(5, dtype=int))
+    X[3, 0] = np.inf
+    with pytest.raises(ValueError, match="predict: X contains NaN or infinite"):
+        _net().predict(X)
+    with pytest.raises(TypeError, match="predict expects an array of numbers, got dtype <U1"):
+        _net().predict(np.array([["a", "b", "c"]]))
+
+
+def test_fit_converts_lists_and_refuses_what_is_not_numbers():
+    history = fit(_net(), SoftmaxCrossEntropy(), SGD(0.1), [[0, 1, 2], [1, 0, 1], [2, 2, 0]], [0, 1, 0], epochs=2,
+                  batch_size=2, rng=0, progress=False)
+    assert len(history["loss"]) == 2 and all(np.isfinite(history["loss"]))
+    with pytest.raises(TypeError, match=r"training data expects an array of numbers, got dtype <U1 of shape \(2, 3\)"):
+        fit(_net(), SoftmaxCrossEntropy(), SGD(0.1), [["a"] * 3] * 2, [0, 1], epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("epochs", [0, -1, 2.5, True, "3"])
+def test_fit_refuses_epochs_that_are_not_a_positive_whole_number(epochs):
+    with pytest.raises(ValueError, match=f"epochs to be a positive whole number, got {epochs!r}"):
+        fit(_net(), SoftmaxCrossEntropy(), SGD(0.1), np.ones((4, 3)), np.zeros(4, dtype=int), epochs=epochs,
+            progress=False)
+
+
+@pytest.mark.parametrize("n_val", [2.5, "3", True])
+def test_train_val_split_refuses_a_count_that_is_not_a_whole_number(n_val):
+    with pytest.raises(ValueError, match=f"n_val must be a whole number of examples, got {n_val!r}"):
+        train_val_split(np.zeros((10, 1)), np.zeros(10), n_val)
+
+
+@pytest.mark.parametrize("optimizer", [SGD, Momentum, Adam], ids=lambda c: c.__name__)
+def test_optimizers_refuse_lists_of_different_lengths(optimizer):
+    params, grads = [np.ones(3), np.ones(2)], [np.ones(3)]
+    with pytest.raises(ValueError, match=f"{optimizer.__name__}.step got 2 parameter arrays but 1 gradient arrays"):
+        optimizer(0.1).step(params, grads)
+    np.testing.assert_array_equal(params[0], 1.0)  # nothing was updated
+
+
+@pytest.mark.parametrize("optimizer_class", [Momentum, Adam], ids=lambda c: c.__name__)
+def test_stateful_optimizers_refuse_a_network_with_another_number_of_arrays(optimizer_class):
+    optimizer = optimizer_class(0.1)
+    optimizer.step([np.ones(3)], [np.ones(3)])
+    with pytest.raises(ValueError, match=f"this {optimizer_class.__name__} keeps state for 1 parameter arrays "
+                                         "but got 2: use a new optimizer for each network"):
+        optimizer.step([np.ones(3), np.ones(2)], [np.ones(3), np.ones(2)])

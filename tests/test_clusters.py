@@ -113,47 +113,90 @@ def test_small_network_reaches_96_percent_on_the_chapter_data():
         assert accuracy(net, X_test, Y_test) >= 0.96
 
 
-def test_playground_sliders_retrain_and_redraw():
+def _recording(render):
+    """`render` that also keeps the grid of predicted classes each figure drew
+    (LiveExplorer closes its figures, so the grids are kept here)."""
+    grids = []
+
+    def recording_render(**params):
+        fig = render(**params)
+        grids.append(fig.predicted_classes)
+        return fig
+
+    return recording_render, grids
+
+
+def _check_grid(grid, n_classes=1):
+    """A drawn map of the classes: a grid of class indices with at least n_classes regions."""
+    assert grid is not None, "the figure carries no grid of predicted classes: no boundary was drawn"
+    assert grid.ndim == 2 and np.issubdtype(grid.dtype, np.integer), grid
+    assert set(np.unique(grid)) <= {0, 1, 2} and len(np.unique(grid)) >= n_classes, np.unique(grid)
+
+
+def _moved(before, after, name):
+    """At least 1 % of the grid changes class: the boundary moved, not only the title."""
+    _check_grid(before)
+    _check_grid(after)
+    changed = before.shape != after.shape or np.mean(before != after) > 0.01
+    assert changed, f"moving {name} did not move the decision boundary"
+
+
+def test_playground_sliders_retrain_and_redraw_the_boundary():
     ipywidgets = pytest.importorskip("ipywidgets")
     from nnlib.plotting import cluster_playground
     from nnlib.widgets import LiveExplorer
 
-    render = cluster_playground(MEANS, COVS, [60, 50, 70], n_test=45, epochs=40, seed=0)
+    render, grids = _recording(cluster_playground(MEANS, COVS, [60, 50, 70], n_test=45, epochs=40, seed=0))
     explorer = LiveExplorer(
         render,
         lr=ipywidgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0),
         hidden=ipywidgets.IntSlider(value=5, min=1, max=32),
         l2=ipywidgets.SelectionSlider(options=[0.0, 0.01, 1.0], value=0.0),
         activation=ipywidgets.ToggleButtons(options=["relu", "sigmoid"]),
+        spread=ipywidgets.FloatSlider(value=1.0, min=0.5, max=2.5, step=0.25),
     )
     explorer.update()
     assert explorer.calls == 1 and explorer.png
-    for name, value in [("hidden", 2), ("l2", 1.0), ("lr", 0.001), ("activation", "sigmoid")]:
-        calls, png = explorer.calls, explorer.png
+    start_png, start_grid = explorer.png, grids[-1]
+    _check_grid(start_grid, n_classes=3)  # the starting settings separate all three clusters
+    for name, value in [("hidden", 2), ("l2", 1.0), ("lr", 0.001), ("activation", "sigmoid"), ("spread", 2.0)]:
+        calls, start_value = explorer.calls, explorer.sliders[name].value
         explorer.sliders[name].value = value
         assert explorer.calls == calls + 1, f"moving {name} did not redraw"
         assert explorer.params[name] == value
-        assert explorer.png != png, f"moving {name} did not change the figure"
+        assert explorer.png != start_png, f"moving {name} did not change the figure"
+        _moved(start_grid, grids[-1], name)
+        explorer.sliders[name].value = start_value  # back: the very same boundary again
+        np.testing.assert_array_equal(grids[-1], start_grid, err_msg=f"{name} moved back: another boundary")
+        assert explorer.png == start_png
 
 
-def test_playground_boundary_depends_on_the_network():
-    """Different settings draw different boundaries; the same settings draw the same one."""
+@pytest.mark.parametrize("name, value", [("lr", 0.001), ("hidden", 2), ("l2", 1.0), ("activation", "tanh"),
+                                         ("spread", 2.0)])
+def test_playground_boundary_depends_on_each_setting_and_only_on_them(name, value):
+    """Each slider alone moves the boundary; the same settings draw exactly the same one."""
     import matplotlib.pyplot as plt
 
     from nnlib.plotting import cluster_playground
-    from nnlib.widgets import figure_png
 
     render = cluster_playground(MEANS, COVS, 40, n_test=30, epochs=30, seed=1)
 
-    def png(**params):
+    def grid(**params):
         fig = render(**params)
-        data = figure_png(fig)
         plt.close(fig)
-        return data
+        return fig.predicted_classes
 
-    assert png(lr=0.1, hidden=5) == png(lr=0.1, hidden=5)
-    assert png(lr=0.1, hidden=5) != png(lr=0.1, hidden=3)
-    assert png(lr=0.1, hidden=5, activation="tanh") != png(lr=0.1, hidden=5)
+    base = {"lr": 0.1, "hidden": 5, "l2": 0.0, "activation": "relu", "spread": 1.0}
+    first = grid(**base)
+    _check_grid(first, n_classes=3)
+    np.testing.assert_array_equal(grid(**base), first)  # seeded: nothing but the settings matters
+    _moved(first, grid(**{**base, name: value}), name)
+
+
+def test_playground_refuses_an_unknown_activation():
+    from nnlib.plotting import cluster_playground
+
+    render = cluster_playground(MEANS, COVS, 40, n_test=30, epochs=30, seed=1)
     with pytest.raises(ValueError, match="activation must be one of"):
         render(activation="swish")
 
@@ -168,3 +211,4 @@ def test_playground_survives_a_diverging_learning_rate():
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     plt.close(fig)
     assert any("diverged" in t for t in texts), texts
+    assert fig.predicted_classes is None  # no boundary was drawn

@@ -3,11 +3,24 @@ and the checker itself: it must catch wrong gradients, not only pass right ones.
 import numpy as np
 import pytest
 
+import nnlib
 from nnlib import (MSE, Dense, Identity, ReLU, Sequential, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh,
                    check_gradients, one_hot)
 
 F64 = np.float64
 TOL = 1e-6
+ACTIVATIONS = [Identity, Sigmoid, ReLU, Tanh, Softmax]
+LOSSES = [MSE, SoftmaxCrossEntropy]
+
+
+def test_every_matrix_layer_activation_and_loss_of_nnlib_is_checked_here():
+    """A class with forward and backward added to nnlib fails this test until it is checked below.
+    Chapter 2's Neuron and chapter 3's Layer and Network have no params/grads lists (their own
+    tests check them by finite differences); Sequential is checked through the networks below."""
+    layers = {obj for obj in vars(nnlib).values()
+              if isinstance(obj, type) and hasattr(obj, "forward") and hasattr(obj, "backward")}
+    elsewhere = {nnlib.Neuron, nnlib.Layer, nnlib.Network, Sequential}
+    assert layers - elsewhere == {Dense, *ACTIVATIONS, *LOSSES}
 
 
 def data(batch=5, n_in=4, n_out=3, seed=0):
@@ -28,7 +41,7 @@ def test_dense_alone_with_mse(l2, init):
     assert report.ok, report
 
 
-@pytest.mark.parametrize("activation", [Identity, Sigmoid, ReLU, Tanh, Softmax], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("activation", ACTIVATIONS, ids=lambda c: c.__name__)
 def test_every_activation_alone(activation):
     """An activation's only gradient is dX; MSE against random targets gives a generic dA."""
     X, _, rng = data(batch=6, n_in=5)
@@ -132,3 +145,46 @@ def test_sampling_entries_and_leaving_parameters_untouched():
     assert "input X" not in report.errors
     for p, q in zip(layer.params, before):
         np.testing.assert_array_equal(p, q)
+
+
+def small_init_tanh_net(*middle):
+    """Tiny weights (init="small", sigma 0.01): the gradients of the early layers and of the input
+    are 1e-6 or smaller, where the finite differences' round-off (~1e-10) is a large fraction."""
+    gen = np.random.default_rng(8)
+    return Sequential([Dense(4, 8, init="small", rng=gen, dtype=F64), Tanh(), *middle,
+                       Dense(8, 8, init="small", rng=gen, dtype=F64), Tanh(),
+                       Dense(8, 3, init="small", rng=gen, dtype=F64)])
+
+
+def test_correct_tiny_gradients_are_not_called_wrong():
+    X, labels, _ = data(batch=8)
+    net = small_init_tanh_net()
+    report = check_gradients(net, SoftmaxCrossEntropy(), X, labels)
+    assert report.analytic["input X"].max() < 1e-4  # really tiny gradients (the case being tested)
+    assert report.ok, report
+
+
+def test_correct_gradients_through_saturated_sigmoids_are_not_called_wrong():
+    X, _, rng = data(batch=6)
+    gen = np.random.default_rng(9)
+    net = Sequential([Dense(4, 6, rng=gen, dtype=F64), Sigmoid(), Dense(6, 2, rng=gen, dtype=F64), Sigmoid()])
+    net.layers[0].b[...] = 15.0  # every hidden sigmoid deep in its flat tail: slope about 3e-7
+    report = check_gradients(net, MSE(), X, rng.standard_normal((6, 2)))
+    assert np.abs(report.analytic["input X"]).max() < 1e-6  # really tiny gradients (the case being tested)
+    assert report.ok, report
+
+
+def test_bugs_among_tiny_gradients_are_still_caught():
+    """The floor that forgives round-off must not forgive a wrong gradient."""
+    X, labels, _ = data(batch=8)
+    gen = np.random.default_rng(10)
+    buggy = small_init_tanh_net(ForgotTranspose(8, 8, init="small", rng=gen, dtype=F64), Tanh())
+    report = check_gradients(buggy, SoftmaxCrossEntropy(), X, labels)
+    assert not report.ok
+    # The input's gradients are ~5e-8: measured against the floor the error is small, yet far above tol.
+    assert report.errors["input X"] > 10 * TOL and report.errors["layer 0 Dense(4, 8) W"] > 10 * TOL
+    assert report.errors["layer 2 Dense(8, 8) W"] < TOL  # the buggy layer's own dW is right
+    report = check_gradients(small_init_tanh_net(), ForgotMean(), X, labels)
+    # 1 - 1/8 for arrays whose gradients exceed the floor, less (but still WRONG) for the tiny ones
+    assert all(err > 10 * TOL for err in report.errors.values()), report
+    assert report.errors["layer 4 Dense(8, 3) b"] == pytest.approx(1 - 1 / 8, rel=1e-5)

@@ -71,7 +71,12 @@ def test_activations_work_on_a_vector_and_on_a_batch():
         batch = activation.forward(Z)
         rows = np.array([activation.forward(z) for z in Z])
         np.testing.assert_allclose(batch, rows)
-        assert activation.params == [] and activation.grads == []
+        assert len(activation.params) == 0 and len(activation.grads) == 0  # nothing to learn
+
+
+def test_tanh_backward_before_forward_is_refused():
+    with pytest.raises(RuntimeError, match=r"Tanh\(\): call forward\(Z\) before backward\(dA\)"):
+        Tanh().backward(np.ones(3))
 
 
 def test_tanh_values_and_derivative():
