@@ -14,8 +14,8 @@ from .layers import Dense, Sequential
 from .optimizers import SGD, Momentum, Adam
 from .gradcheck import GradCheckReport, check_gradients
 from .data import one_hot, minibatches, train_val_split, shift_images, make_clusters
-from .training import accuracy, evaluate, fit
+from .training import accuracy, evaluate, fit, predict_digit
 from .serialization import save_weights, load_weights
 from .mnist import load_mnist, read_idx
 
-__all__ = ['weighted_sum', 'step', 'step_derivative', 'sigmoid', 'sigmoid_derivative', 'relu', 'relu_derivative', 'squared_error', 'squared_error_derivative', 'loss_and_gradients', 'train_neuron', 'Neuron', 'Identity', 'Sigmoid', 'ReLU', 'softmax', 'Softmax', 'Tanh', 'MSE', 'SoftmaxCrossEntropy', 'Layer', 'Network', 'small_random', 'glorot', 'he', 'INITIALIZERS', 'Dense', 'Sequential', 'SGD', 'Momentum', 'Adam', 'GradCheckReport', 'check_gradients', 'one_hot', 'minibatches', 'train_val_split', 'shift_images', 'make_clusters', 'accuracy', 'evaluate', 'fit', 'save_weights', 'load_weights', 'load_mnist', 'read_idx']
+__all__ = ['weighted_sum', 'step', 'step_derivative', 'sigmoid', 'sigmoid_derivative', 'relu', 'relu_derivative', 'squared_error', 'squared_error_derivative', 'loss_and_gradients', 'train_neuron', 'Neuron', 'Identity', 'Sigmoid', 'ReLU', 'softmax', 'Softmax', 'Tanh', 'MSE', 'SoftmaxCrossEntropy', 'Layer', 'Network', 'small_random', 'glorot', 'he', 'INITIALIZERS', 'Dense', 'Sequential', 'SGD', 'Momentum', 'Adam', 'GradCheckReport', 'check_gradients', 'one_hot', 'minibatches', 'train_val_split', 'shift_images', 'make_clusters', 'accuracy', 'evaluate', 'fit', 'predict_digit', 'save_weights', 'load_weights', 'load_mnist', 'read_idx']

@@ -38,6 +38,8 @@ def minibatches(X, Y, batch_size, rng=None, shuffle=True):
 def train_val_split(X, Y, n_val, rng=None):
     """Hold out n_val examples for validation: the last n_val, or a random n_val when rng is given."""
     _check_pair(X, Y)
+    if isinstance(n_val, bool) or not isinstance(n_val, (int, np.integer)):
+        raise ValueError(f"n_val must be a whole number of examples, got {n_val!r} of type {type(n_val).__name__}")
     if not 0 < n_val < len(X):
         raise ValueError(f"n_val must be between 1 and {len(X) - 1} for {len(X)} examples, got {n_val}")
     if rng is not None:
@@ -53,6 +55,10 @@ def shift_images(X, rng=None, max_shift=1):
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[1] != 784:
         raise ValueError(f"shift_images expects rows of 784 pixels (28x28 images), got shape {X.shape}")
+    if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)):
+        raise TypeError(f"shift_images: max_shift must be a whole number of pixels, got {max_shift!r}")
+    if not 0 <= max_shift < 28:
+        raise ValueError(f"shift_images: max_shift must be from 0 to 27 pixels, got {max_shift}")
     rng = np.random.default_rng(rng)
     images = X.reshape(-1, 28, 28)
     out = np.zeros_like(images)

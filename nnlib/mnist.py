@@ -14,7 +14,8 @@ A directory holds a file if it has `<name>.gz` or the decompressed `<name>`. Whe
 has all four, the missing files are downloaded from `MIRRORS` (tried in order) into the
 cache: each one is streamed to a temporary file beside its final place, verified, and
 only then renamed into place (`os.replace` is atomic), so an interrupted or corrupted
-download never leaves a file that looks complete.
+download never leaves a file that looks complete. `mnist_files()` names the four files
+that `load_mnist()` reads, after the same look-up.
 
 Every file read is checked against MNIST's canonical SHA-256 of the *decompressed*
 contents (`SHA256`; hashing 47 MB takes well under a second). A file that fails is
@@ -41,7 +42,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-__all__ = ["load_mnist", "read_idx", "MNIST", "MNISTChecksumError", "FILES", "SHA256", "MIRRORS",
+__all__ = ["load_mnist", "read_idx", "mnist_files", "MNIST", "MNISTChecksumError", "FILES", "SHA256", "MIRRORS",
            "default_cache_dir"]
 
 # The four files, by role. The names are the ones every MNIST mirror uses.
@@ -241,14 +242,14 @@ def _download(name: str, directory: Path, mirrors: list[str]) -> Path:
     )
 
 
-def _locate(path, cache: Path, download: bool, mirrors) -> tuple[str, Path]:
+def _locate(path, cache: Path, download: bool, mirrors, who: str = "load_mnist") -> tuple[str, Path]:
     """(label, directory) of the first place holding all four files; downloads into the cache if none."""
     env = os.environ.get("NNLIB_DATA")
     places = [("NNLIB_DATA", Path(env) if env else None), ("cache", cache)]
     if path is not None:
         path = Path(os.fspath(path))  # TypeError for anything that is not a path
         if not path.is_dir():
-            raise FileNotFoundError(f"load_mnist: path={str(path)!r} is not a directory")
+            raise FileNotFoundError(f"{who}: path={str(path)!r} is not a directory")
         places.insert(0, ("path=", path))
 
     looked = []
@@ -274,9 +275,33 @@ def _locate(path, cache: Path, download: bool, mirrors) -> tuple[str, Path]:
     return "cache", cache
 
 
-def _check_flag(name: str, value) -> None:
+def _check_flag(name: str, value, who: str = "load_mnist") -> None:
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"load_mnist: {name} must be True or False, got {value!r}")
+        raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
+
+
+def _where(path, download, mirrors, cache_dir, who: str) -> tuple[str, Path, list]:
+    """Check the look-up arguments; return (label, directory, mirrors) of the directory to read."""
+    _check_flag("download", download, who)
+    mirrors = MIRRORS if mirrors is None else mirrors
+    if isinstance(mirrors, (str, bytes)) or not all(isinstance(m, str) for m in mirrors):
+        raise TypeError(f"{who}: mirrors must be a list of base URLs (strings), got {mirrors!r}")
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    label, directory = _locate(path, cache, download, mirrors, who)
+    return label, directory, mirrors
+
+
+def mnist_files(path=None, *, download=True, mirrors=None, cache_dir=None) -> dict[str, Path]:
+    """The four files `load_mnist` reads, given the same arguments, by role (the keys of `FILES`).
+
+        mnist_files()["train_labels"]   # e.g. PosixPath('/home/me/.cache/nnlib/mnist/train-labels-idx1-ubyte.gz')
+
+    The look-up is load_mnist's (path=, then NNLIB_DATA, then the cache, downloading into
+    the cache when no directory has all four), so a directory that lacks a file is passed
+    over here exactly as there. Unlike load_mnist it does not check the files' SHA-256.
+    """
+    _, directory, _ = _where(path, download, mirrors, cache_dir, "mnist_files")
+    return {role: _find(directory, name) for role, name in FILES.items()}
 
 
 def load_mnist(path=None, *, flatten=False, scale=False, one_hot=False, validation=0,
@@ -296,7 +321,7 @@ def load_mnist(path=None, *, flatten=False, scale=False, one_hot=False, validati
     mirrors     base URLs to download from (default `MIRRORS`)
     cache_dir   the cache directory (default `default_cache_dir()`)
     """
-    for flag in ("flatten", "scale", "one_hot", "download"):
+    for flag in ("flatten", "scale", "one_hot"):
         _check_flag(flag, locals()[flag])
     if isinstance(validation, bool) or not isinstance(validation, (int, np.integer)):
         raise TypeError(f"load_mnist: validation must be a whole number of images, got {validation!r}")
@@ -308,12 +333,7 @@ def load_mnist(path=None, *, flatten=False, scale=False, one_hot=False, validati
         raise TypeError(f"load_mnist: dtype must be a numpy floating type such as np.float32, got {dtype!r}") from None
     if dtype.kind != "f":
         raise ValueError(f"load_mnist: dtype must be a floating type such as np.float32, got {dtype}")
-    mirrors = MIRRORS if mirrors is None else mirrors
-    if isinstance(mirrors, (str, bytes)) or not all(isinstance(m, str) for m in mirrors):
-        raise TypeError(f"load_mnist: mirrors must be a list of base URLs (strings), got {mirrors!r}")
-    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-
-    label, directory = _locate(path, cache, download, mirrors)
+    label, directory, mirrors = _where(path, download, mirrors, cache_dir, "load_mnist")
 
     arrays = {}
     for role, name in FILES.items():

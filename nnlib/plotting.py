@@ -216,7 +216,8 @@ def plot_decision_boundary(model, X, y, ax=None, *, grid=200, padding=1.0, title
     function X -> scores, e.g. a Keras model (called, not .predict-ed: no progress bar).
     y: integer labels (n,) or one-hot rows (n, k). The plane is sampled on a grid x grid
     lattice spanning X plus `padding`; the predicted class is drawn with filled contours.
-    Returns the accuracy on (X, y).
+    Returns the accuracy on (X, y). The grid of predicted classes that was drawn is kept
+    as ax.predicted_classes (grid x grid), so a test can see the boundary itself.
     """
     from matplotlib.colors import ListedColormap  # plotting only
 
@@ -232,6 +233,7 @@ def plot_decision_boundary(model, X, y, ax=None, *, grid=200, padding=1.0, title
     colors = [_CLUSTER_COLORS[c % 6] for c in range(k)]
     ax.contourf(g1, g2, predicted, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(colors), alpha=0.25)
     ax.contour(g1, g2, predicted, levels=np.arange(k) + 0.5, colors="k", linewidths=0.8)
+    ax.predicted_classes = predicted  # what was drawn
     right = np.asarray(scores_of(X.astype(np.float32))).argmax(axis=1) == labels
     ax.scatter(*X[right].T, s=14, c=[colors[c] for c in labels[right]], edgecolors="white",
                linewidths=0.4, label=f"right ({right.sum()})")
@@ -255,7 +257,8 @@ def cluster_playground(means, covs, n_per_cluster, *, n_test=150, epochs=200, se
     render trains a 2-hidden-k network (Adam, full batch: one step per epoch, a few ms
     each) on clusters from make_clusters(means, spread * covs, n_per_cluster), and draws
     its decision boundary over the test points beside its loss curves. Everything is
-    seeded by `seed`, so only the sliders change the picture.
+    seeded by `seed`, so only the sliders change the picture. The figure carries the grid
+    of predicted classes it drew as fig.predicted_classes (None if training diverged).
     """
     from nnlib import (Adam, Dense, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh, fit, make_clusters,
                        one_hot, train_val_split)
@@ -292,9 +295,11 @@ def cluster_playground(means, covs, n_per_cluster, *, n_test=150, epochs=200, se
             left.text(0.5, 0.5, f"{diverged}:\ntraining diverged.\nLower the learning rate.",
                       ha="center", va="center", transform=left.transAxes)
             left.set_axis_off()
+            fig.predicted_classes = None
         else:
             acc = plot_decision_boundary(net, X_test, Y_test, left, grid=120, legend=False)
             left.set_title(f"test accuracy {acc:.1%}", fontsize=10)
+            fig.predicted_classes = left.predicted_classes  # the boundary as drawn, for tests
         if history.get("loss"):
             right.plot(history["loss"], label="training loss (with L2)")
             right.plot(history["val_loss"], label="test loss (with L2)")

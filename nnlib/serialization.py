@@ -7,9 +7,20 @@ from pathlib import Path
 
 import numpy as np
 
+from nnlib.layers import Sequential
 
-def _named_params(net):
+
+def _npz_path(path):
+    """`path` as a Path ending in .npz (np.savez would add the suffix anyway)."""
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+
+def _named_params(net, caller):
     """(key, description, array) for every parameter of `net`, in the order of net.params."""
+    if not isinstance(net, Sequential):
+        raise TypeError(f"{caller} expects a Sequential network, got {type(net).__name__}; "
+                        f"wrap the layers: Sequential([...])")
     named = []
     for i, layer in enumerate(net.layers):
         params = getattr(layer, "params", [])
@@ -22,14 +33,12 @@ def _named_params(net):
 def save_weights(net, path):
     """Write every parameter of `net` to the .npz file `path`; return the path written.
 
-    The file is written to a temporary name first and then renamed, so an interrupted
-    save never leaves a half-written file under the real name.
+    `.npz` is appended to a path without it. The file is written to a temporary name
+    first and then renamed, so an interrupted save never leaves a half-written file.
     """
-    path = Path(path)
-    if path.suffix != ".npz":
-        path = path.with_name(path.name + ".npz")  # np.savez would add it anyway
-    arrays = {key: p for key, _, p in _named_params(net)}
+    arrays = {key: p for key, _, p in _named_params(net, "save_weights")}
     arrays["architecture"] = np.array(repr(net))  # a plain string array: no pickle needed
+    path = _npz_path(path)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as file:
         np.savez(file, **arrays)
@@ -40,13 +49,19 @@ def save_weights(net, path):
 def load_weights(net, path):
     """Copy the parameters saved in `path` into `net` (in place) and return `net`.
 
-    Every array is checked before any is copied, so a file that does not fit the
-    network raises ValueError and leaves the network as it was.
+    `.npz` is appended to a path without it, as save_weights does. Everything is checked
+    before anything is copied: the same parameters, shapes and dtypes, saved from the
+    same architecture (repr(net)). A file that does not fit raises ValueError and
+    leaves the network as it was.
     """
+    expected = _named_params(net, "load_weights")
+    path = _npz_path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load_weights: there is no file {path}")
     with np.load(path, allow_pickle=False) as file:
         stored = {key: file[key] for key in file.files}
-    saved_as = str(stored.pop("architecture", "an unknown network"))
-    expected = _named_params(net)
+    architecture = stored.pop("architecture", None)  # None: not written by save_weights
+    saved_as = "an unknown network" if architecture is None else str(architecture)
     if sorted(stored) != sorted(key for key, _, _ in expected):
         raise ValueError(f"{path} holds the weights of {saved_as} ({len(stored)} arrays), "
                          f"but the network is {net!r} ({len(expected)} arrays)")
@@ -54,6 +69,13 @@ def load_weights(net, path):
         if stored[key].shape != p.shape:
             raise ValueError(f"{path}: {what} has shape {p.shape} in the network but {stored[key].shape} "
                              f"in the file, which was saved from {saved_as}")
+    if architecture is not None and saved_as != repr(net):
+        raise ValueError(f"{path} was saved from {saved_as}, but the network is {net!r}: the weights "
+                         f"have the right shapes, but the layers without weights differ")
+    for key, what, p in expected:
+        if stored[key].dtype != p.dtype:
+            raise ValueError(f"{path}: {what} is {p.dtype} in the network but {stored[key].dtype} in the file; "
+                             f"build the network with Dense(..., dtype=np.{stored[key].dtype}) to load it exactly")
     for key, _, p in expected:
         p[...] = stored[key]  # in place: the optimizer's references stay valid
     return net

@@ -3,10 +3,12 @@
 
 # --- from notebooks/04_matrix_layers.md
 import math
+import numbers
 
 import numpy as np
 
 from nnlib.data import minibatches
+from nnlib.layers import _check_finite
 
 
 def _labels_of(Y):
@@ -21,16 +23,26 @@ def _labels_of(Y):
 
 def accuracy(net, X, Y):
     """The fraction of examples whose largest output is the true class."""
+    Y = np.asarray(Y)
     labels = _labels_of(Y)
     if labels is None:
-        raise ValueError("accuracy needs integer labels or one-hot rows")
-    return float(np.mean(net.predict(X).argmax(axis=1) == labels))
+        raise ValueError(f"accuracy needs integer labels of shape (n,) or one-hot rows of shape (n, k), "
+                         f"got a {Y.dtype} array of shape {Y.shape}")
+    scores = net.predict(X)
+    if len(labels) != len(scores):
+        raise ValueError(f"accuracy got {len(scores)} examples but {len(labels)} labels")
+    if labels.min() < 0 or labels.max() >= scores.shape[1]:
+        raise ValueError(f"accuracy: labels must lie in 0..{scores.shape[1] - 1} for a network with "
+                         f"{scores.shape[1]} outputs, got values from {labels.min()} to {labels.max()}")
+    return float(np.mean(scores.argmax(axis=1) == labels))
 
 
 def evaluate(net, loss, X, Y, batch_size=1024):
     """(mean loss, accuracy) over a whole data set; accuracy is None for regression."""
+    X = np.asarray(X)
     if len(X) == 0:
         raise ValueError("evaluate got an empty data set: there is nothing to measure")
+    _check_finite(X, "evaluate")
     labels = _labels_of(Y)
     total, correct = 0.0, 0
     for i in range(0, len(X), batch_size):  # one forward pass serves the loss and the accuracy
@@ -42,15 +54,16 @@ def evaluate(net, loss, X, Y, batch_size=1024):
 
 
 def _check_data(X, Y, name):
+    """Arrays from X and Y, refused (with a message) when they cannot be trained on."""
+    X, Y = np.asarray(X), np.asarray(Y)
     if len(X) == 0:
         raise ValueError(f"{name} is empty: there is nothing to train on")
     if len(X) != len(Y):
         raise ValueError(f"{name}: X has {len(X)} examples but Y has {len(Y)}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name}: X contains NaN or infinite values; clean or impute them before training")
-    Y = np.asarray(Y)
+    _check_finite(X, name)
     if np.issubdtype(Y.dtype, np.floating) and not np.all(np.isfinite(Y)):
         raise ValueError(f"{name}: Y contains NaN or infinite values; clean or drop them before training")
+    return X, Y
 
 
 def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validation=None,
@@ -64,17 +77,23 @@ def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validati
     adds val_loss/val_accuracy. `on_epoch(epoch, history)` runs after every epoch
     (chapter 5 redraws its plot there). Stops with FloatingPointError when the loss
     becomes NaN or infinite, which almost always means the learning rate is too large.
+    progress=True shows a tqdm bar when tqdm is installed (and none otherwise).
     """
-    _check_data(X, Y, "training data")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+        raise ValueError(f"fit expects epochs to be a positive whole number, got {epochs!r}")
+    X, Y = _check_data(X, Y, "training data")
     if validation is not None:
-        _check_data(*validation, "validation data")
+        validation = _check_data(*validation, "validation data")
     rng = np.random.default_rng(rng)
     history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
     epochs_iter = range(1, epochs + 1)
     if progress:
-        from tqdm.auto import tqdm  # imported here: the core needs only numpy
-
-        epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch")
+        try:
+            from tqdm.auto import tqdm  # optional: the core needs only numpy
+        except ImportError:
+            progress = False  # no tqdm: train without a bar
+        else:
+            epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch")
     labels = _labels_of(Y)  # None for regression: then no accuracy is recorded
     for epoch in epochs_iter:
         total, correct = 0.0, 0
@@ -105,4 +124,36 @@ def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validati
     return history
 
 
-__all__ = ['accuracy', 'evaluate', 'fit']
+# --- from notebooks/05_mnist_mlp.md
+from nnlib.activations import softmax
+
+
+def predict_digit(net, image):
+    """The digit `net` reads in one image, and its probability: (digit, p).
+
+    `image`: 28x28 pixels (or a row of 784), either whole numbers 0-255 as stored in
+    MNIST or floats in [0, 1] as the network was trained on.
+    """
+    image = np.asarray(image)
+    if image.shape not in ((28, 28), (784,)):
+        raise ValueError(f"predict_digit expects one 28x28 image (or a row of 784 pixels), got shape {image.shape}")
+    if np.issubdtype(image.dtype, np.integer):
+        if image.min() < 0 or image.max() > 255:
+            raise ValueError(f"predict_digit: whole-number pixels must lie in 0-255, got values from "
+                             f"{image.min()} to {image.max()}")
+        x = image.astype(np.float32) / 255  # raw bytes: scale exactly as in training
+    elif np.issubdtype(image.dtype, np.floating):
+        if not np.all(np.isfinite(image)):
+            raise ValueError("predict_digit: the image contains NaN or infinite pixels")
+        if image.min() < 0 or image.max() > 1:
+            raise ValueError(f"predict_digit: float pixels must lie in [0, 1], got values from {image.min():.4g} "
+                             f"to {image.max():.4g}; divide pixels of 0-255 by 255 first")
+        x = image.astype(np.float32)
+    else:
+        raise TypeError(f"predict_digit expects pixels as whole numbers 0-255 or floats in [0, 1], "
+                        f"got dtype {image.dtype}")
+    p = softmax(net.predict(x.reshape(1, 784)))[0]
+    return int(p.argmax()), float(p.max())
+
+
+__all__ = ['accuracy', 'evaluate', 'fit', 'predict_digit']

@@ -85,7 +85,8 @@ def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, **ax
 
     `axes` maps each keyword of `render` to the list of values its slider offers,
     for example `static_explorer(render, lr=[0.01, 0.1, 1.0], hidden=[4, 16])`.
-    `defaults` picks the starting value of each slider (the middle one otherwise).
+    `defaults` picks the starting value of each slider, one of its values (the middle one
+    otherwise).
     Every combination is rendered once (len(lr) * len(hidden) figures here), so
     keep the grids small.
     """
@@ -101,6 +102,11 @@ def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, **ax
     unknown = set(defaults) - set(names)
     if unknown:
         raise ValueError(f"defaults name {sorted(unknown)}, which are not axes {names}")
+    for name, value in defaults.items():
+        if value not in list(axes[name]):
+            allowed = ", ".join(_label(v) for v in axes[name])
+            raise ValueError(f"static_explorer: the default of slider {name!r} is {value!r}, which is not one "
+                             f"of its values [{allowed}]; pick one of them or add it to the list")
     start = [list(axes[n]).index(defaults[n]) if n in defaults else (len(axes[n]) - 1) // 2 for n in names]
 
     images = []

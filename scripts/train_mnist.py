@@ -94,7 +94,11 @@ def train(config, seed=0, progress=True):
 def record(path, run):
     """Add `run` to the JSON file at `path`, replacing an earlier run of the same command."""
     path = Path(path)
-    runs = json.loads(path.read_text())["runs"] if path.exists() else []
+    runs = json.loads(path.read_text()) if path.exists() else {"runs": []}
+    if not isinstance(runs, dict) or not isinstance(runs.get("runs"), list):
+        raise ValueError(f"{path} is not a file of recorded runs: expected {{\"runs\": [...]}}, "
+                         f"got {str(runs)[:80]}")
+    runs = runs["runs"]
     runs = [r for r in runs if r["command"] != run["command"]] + [run]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -102,36 +106,67 @@ def record(path, run):
     tmp.replace(path)  # atomic: a reader never sees half a file
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="Train chapter 5's MNIST networks.",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("config", choices=sorted(CONFIGS), help="which network (see below)")
-    parser.add_argument("--epochs", type=int, help="number of epochs")
-    parser.add_argument("--lr", type=float, help="(initial) learning rate")
-    parser.add_argument("--batch-size", type=int, help="minibatch size")
-    parser.add_argument("--shift", type=int, help="shift the training images by up to this many pixels (0: off)")
-    parser.add_argument("--decay", choices=["none", "linear"], help="learning-rate schedule")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the shuffling (default 0)")
-    parser.add_argument("--record", metavar="JSON", help="add the result to this JSON file")
-    parser.add_argument("--quiet", action="store_true", help="no progress output")
-    args = parser.parse_args(argv)
+def parser():
+    p = argparse.ArgumentParser(description="Train chapter 5's MNIST networks.", allow_abbrev=False,
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    p.add_argument("config", choices=sorted(CONFIGS), help="which network (see below)")
+    p.add_argument("--epochs", type=int, help="number of epochs")
+    p.add_argument("--lr", type=float, help="(initial) learning rate")
+    p.add_argument("--batch-size", type=int, help="minibatch size")
+    p.add_argument("--shift", type=int, help="shift the training images by up to this many pixels (0: off)")
+    p.add_argument("--decay", choices=["none", "linear"], help="learning-rate schedule")
+    p.add_argument("--seed", type=int, default=0, help="seed of the weights and the shuffling (default 0)")
+    p.add_argument("--record", metavar="JSON", help="add the result to this JSON file")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    return p
 
+
+def settings(argv):
+    """(args, config): the parsed command line and the configuration it asks for.
+
+    Exits with a usage message (SystemExit 2) when an option is out of range.
+    """
+    p = parser()
+    args = p.parse_args(argv)
     config = dict(CONFIGS[args.config])
     for key in ("epochs", "lr", "batch_size", "shift", "decay"):
         if getattr(args, key) is not None:
             config[key] = getattr(args, key)
-    if config["epochs"] < 1 or config["batch_size"] < 1 or config["shift"] < 0 or config["lr"] <= 0:
-        parser.error(f"epochs and batch size must be at least 1, shift at least 0 and lr positive, got {config}")
+    problems = [f"{name} must be {rule}, got {config[key]}" for key, name, rule, ok in [
+        ("epochs", "--epochs", "at least 1", config["epochs"] >= 1),
+        ("batch_size", "--batch-size", "at least 1", config["batch_size"] >= 1),
+        ("shift", "--shift", "from 0 to 27 pixels", 0 <= config["shift"] <= 27),
+        ("lr", "--lr", "positive", config["lr"] > 0),
+    ] if not ok]
+    if problems:
+        p.error("; ".join(problems))
+    return args, config
+
+
+def command_of(argv):
+    """The command that reproduces a run: argv without --record (either form) and --quiet."""
+    words, skip = [], False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--record":
+            skip = True  # the next word is the JSON file
+        elif not (word.startswith("--record=") or word == "--quiet"):
+            words.append(word)
+    return shlex.join(["python", "scripts/train_mnist.py", *words])
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, config = settings(argv)
     result = train(config, seed=args.seed, progress=not args.quiet)
     architecture = "-".join(map(str, config["sizes"]))
     print(f"{args.config}: {architecture}, {config['epochs']} epochs: validation accuracy "
           f"{result['val_accuracy']:.2%}, test accuracy {result['test_accuracy']:.2%} "
           f"({result['seconds']:.0f} s)")
     if args.record:
-        words = ["python", "scripts/train_mnist.py", *(argv if argv is not None else sys.argv[1:])]
-        command = shlex.join(w for w in words if w not in ("--record", args.record, "--quiet"))
         record(args.record, {"config": args.config, "architecture": architecture, **config, "seed": args.seed,
-                             **result, "command": command, "machine": f"{platform.machine()}, "
+                             **result, "command": command_of(argv), "machine": f"{platform.machine()}, "
                              f"{platform.python_implementation()} {platform.python_version()}"})
     return result
 

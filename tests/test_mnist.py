@@ -268,6 +268,34 @@ def test_lookup_order_path_then_NNLIB_DATA_then_cache(tmp_path, fake, monkeypatc
     assert_loaded(load_mnist(cache_dir=cache, download=False), arrays)
 
 
+def test_mnist_files_names_the_files_load_mnist_reads(tmp_path, fake, monkeypatch):
+    """NNLIB_DATA set but incomplete: both pass it over for the cache (chapter 5 reads a file by hand)."""
+    arrays, raw_bytes = fake
+    cache = write(tmp_path / "cache", raw_bytes)
+    incomplete = write(tmp_path / "env", {"train-labels-idx1-ubyte": raw_bytes["train-labels-idx1-ubyte"]})
+    monkeypatch.setenv("NNLIB_DATA", str(incomplete))
+    files = mnist.mnist_files(cache_dir=cache, download=False)
+    assert files == {role: cache / f"{name}.gz" for role, name in mnist.FILES.items()}
+    assert read_idx(files["train_labels"]).tolist() == arrays["train-labels-idx1-ubyte"].tolist()
+    assert_loaded(load_mnist(cache_dir=cache, download=False), arrays)
+    # a complete NNLIB_DATA wins, an explicit path beats both, and a raw file is named before its .gz
+    monkeypatch.setenv("NNLIB_DATA", str(write(tmp_path / "env2", raw_bytes)))
+    assert mnist.mnist_files(cache_dir=cache, download=False)["test_images"] == tmp_path / "env2" / "t10k-images-idx3-ubyte.gz"
+    mine = write(write(tmp_path / "mine", raw_bytes, gz=False), raw_bytes)
+    assert mnist.mnist_files(mine, cache_dir=cache, download=False)["train_images"] == mine / "train-images-idx3-ubyte"
+
+
+def test_mnist_files_reports_like_load_mnist(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"(?s)MNIST not found.*cache"):
+        mnist.mnist_files(cache_dir=tmp_path / "cache", download=False)
+    with pytest.raises(FileNotFoundError, match=r"mnist_files: path=.* is not a directory"):
+        mnist.mnist_files(tmp_path / "nowhere", download=False)
+    with pytest.raises(TypeError, match="mnist_files: download must be True or False"):
+        mnist.mnist_files(download="no")
+    with pytest.raises(TypeError, match="mnist_files: mirrors must be a list of base URLs"):
+        mnist.mnist_files(mirrors="http://127.0.0.1/")
+
+
 def test_default_cache_follows_XDG_CACHE_HOME(tmp_path, fake, monkeypatch):
     arrays, raw_bytes = fake
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg2"))

@@ -221,3 +221,132 @@ def test_shift_images_refuses_other_shapes():
 
     with pytest.raises(ValueError, match=r"784 pixels.*\(5, 28, 28\)"):
         shift_images(np.zeros((5, 28, 28)))
+
+
+def test_bad_max_shift_is_refused_with_what_was_expected():
+    from nnlib import shift_images
+
+    X = np.zeros((2, 784), dtype=np.float32)
+    for bad, error, words in [(-1, ValueError, r"0 to 27 pixels, got -1"), (28, ValueError, r"0 to 27 pixels, got 28"),
+                              (1.5, TypeError, r"whole number of pixels, got 1.5"),
+                              (True, TypeError, r"whole number of pixels, got True")]:
+        with pytest.raises(error, match=words):
+            shift_images(X, rng=0, max_shift=bad)
+    assert shift_images(X, rng=0, max_shift=np.int64(27)).shape == X.shape  # the largest shift allowed
+
+
+# --- saving and loading: the rough edges -------------------------------------------
+
+def test_load_adds_npz_as_save_does(tmp_path):
+    net = Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 2, rng=1)])
+    assert save_weights(net, tmp_path / "w") == tmp_path / "w.npz"
+    other = Sequential([Dense(4, 3, rng=5), ReLU(), Dense(3, 2, rng=6)])
+    load_weights(other, tmp_path / "w")  # finds w.npz, as save_weights wrote it
+    load_weights(other, str(tmp_path / "w"))
+    for a, b in zip(other.params, net.params):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(FileNotFoundError, match=r"no file .*nothing\.npz"):
+        load_weights(other, tmp_path / "nothing")
+
+
+@pytest.mark.parametrize("what", [Dense(4, 3, rng=0), [Dense(4, 3, rng=0)], None])
+def test_only_a_sequential_network_is_saved_or_loaded(tmp_path, what):
+    path = save_weights(Sequential([Dense(4, 3, rng=0)]), tmp_path / "w.npz")
+    for call in (lambda: save_weights(what, tmp_path / "x.npz"), lambda: load_weights(what, path)):
+        with pytest.raises(TypeError, match=rf"expects a Sequential network, got {type(what).__name__}"):
+            call()
+    assert not (tmp_path / "x.npz").exists()
+
+
+def test_a_file_of_another_dtype_is_refused_naming_both(tmp_path):
+    path = save_weights(Sequential([Dense(4, 3, rng=0, dtype=np.float64)]), tmp_path / "f64.npz")
+    net = Sequential([Dense(4, 3, rng=1)])  # float32
+    before = [p.copy() for p in net.params]
+    with pytest.raises(ValueError, match=r"float32 in the network but float64 in the file.*dtype=np\.float64"):
+        load_weights(net, path)
+    for a, b in zip(net.params, before):
+        np.testing.assert_array_equal(a, b)
+    load_weights(Sequential([Dense(4, 3, rng=1, dtype=np.float64)]), path)  # the matching dtype loads
+
+
+def test_same_shapes_but_other_layers_are_refused(tmp_path):
+    saved = Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 2, rng=1)])
+    path = save_weights(saved, tmp_path / "relu.npz")
+    net = Sequential([Dense(4, 3, rng=2), Sigmoid(), Dense(3, 2, rng=3)])
+    before = [p.copy() for p in net.params]
+    with pytest.raises(ValueError) as error:
+        load_weights(net, path)
+    message = str(error.value)
+    assert repr(saved) in message and repr(net) in message and "relu.npz" in message
+    for a, b in zip(net.params, before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_file_without_architecture_loads_by_shapes(tmp_path):
+    net = Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 2, rng=1)])
+    np.savez(tmp_path / "plain.npz", layer0_W=net.params[0], layer0_b=net.params[1],
+             layer2_W=net.params[2], layer2_b=net.params[3])
+    other = load_weights(Sequential([Dense(4, 3, rng=2), Sigmoid(), Dense(3, 2, rng=3)]), tmp_path / "plain.npz")
+    np.testing.assert_array_equal(other.params[2], net.params[2])
+
+
+# --- predict_digit ---------------------------------------------------------------
+
+def test_predict_digit_prepares_bytes_and_floats_alike():
+    from nnlib import predict_digit, softmax
+
+    net = Sequential([Dense(784, 10, rng=0)])
+    image = np.random.default_rng(1).integers(0, 256, size=(28, 28), dtype=np.uint8)
+    p = softmax(net.predict(image.reshape(1, 784).astype(np.float32) / 255))[0]
+    expected = (int(p.argmax()), pytest.approx(float(p.max()), rel=1e-6))
+    assert predict_digit(net, image) == expected
+    assert predict_digit(net, image.astype(np.int64)) == expected
+    assert predict_digit(net, image / 255) == expected  # float64 in [0, 1]
+    assert predict_digit(net, (image / 255).astype(np.float32).reshape(784)) == expected  # a row of 784
+    digit, prob = predict_digit(net, image)
+    assert isinstance(digit, int) and isinstance(prob, float)
+
+
+@pytest.mark.parametrize("image, error, words", [
+    (np.zeros((28, 27), np.uint8), ValueError, r"28x28 image .*got shape \(28, 27\)"),
+    (np.zeros((1, 784), np.uint8), ValueError, r"got shape \(1, 784\)"),
+    (np.zeros((2, 28, 28)), ValueError, r"got shape \(2, 28, 28\)"),
+    (np.full((28, 28), 255.0), ValueError, r"float pixels must lie in \[0, 1\], got values from 255 to 255.*by 255"),
+    (np.full((28, 28), -0.5), ValueError, r"\[0, 1\], got values from -0.5"),
+    (np.full((28, 28), np.nan), ValueError, r"predict_digit: the image contains NaN or infinite"),
+    (np.full((28, 28), 300), ValueError, r"0-255, got values from 300 to 300"),
+    (np.full((28, 28), -1), ValueError, r"0-255, got values from -1"),
+    (np.zeros((28, 28), bool), TypeError, r"got dtype bool"),
+    (np.full((28, 28), "a"), TypeError, r"got dtype <U1"),
+])
+def test_predict_digit_refuses_what_it_cannot_prepare(image, error, words):
+    from nnlib import predict_digit
+
+    with pytest.raises(error, match=words):
+        predict_digit(Sequential([Dense(784, 10, rng=0)]), image)
+
+
+# --- the static explorer's arguments ------------------------------------------------
+
+def test_static_explorer_refuses_a_default_that_is_not_a_slider_position():
+    from nnlib.widgets import static_explorer
+
+    def render(**params):
+        raise AssertionError("render must not run when the arguments are wrong")
+
+    with pytest.raises(ValueError, match=r"slider 'lr' is 0\.3, which is not one of its values \[0\.1, 1\]"):
+        static_explorer(render, lr=[0.1, 1.0], hidden=[4, 8], defaults={"lr": 0.3})
+    with pytest.raises(ValueError, match=r"\['depth'\].*not axes \['lr'\]"):
+        static_explorer(render, lr=[0.1, 1.0], defaults={"depth": 2})
+
+
+def test_static_explorer_starts_at_the_default():
+    from nnlib.widgets import static_explorer
+
+    def render(lr):
+        fig = plt.figure(figsize=(1, 1))
+        fig.text(0.5, 0.5, str(lr))
+        return fig
+
+    html = static_explorer(render, lr=[0.1, 1.0, 10.0], defaults={"lr": 10.0}).data
+    assert 'value="2"' in html and "<output>10</output>" in html
