@@ -58,10 +58,11 @@ def training(results):
                      _f(bound), _f(r["nnlib_over_keras"]), _f(r["nnlib_over_bound"]),
                      f"{_f(nn['final_test_accuracy'] * 100)} / {_f(ke.get('final_test_accuracy') and ke['final_test_accuracy'] * 100)}",
                      f"{_f(nn['seconds_to_target'], '{:.1f}')} / {_f(ke.get('seconds_to_target'), '{:.1f}')}"])
-    n_epochs = {len(run["nnlib"]["test_accuracy"]) for run in results["training"].values()}
-    return _md(["configuration", "nnlib s/epoch", "Keras s/epoch", "matmul bound s/epoch", "nnlib / Keras",
-                "nnlib / bound", "test accuracy % after " + "/".join(map(str, sorted(n_epochs))) + " epochs (nnlib / Keras)",
-                "seconds to 98 % (nnlib / Keras)"], rows)
+    epochs = ", ".join(f"{len(run['nnlib']['test_accuracy'])} for {results['configs'][name]['label'].split()[0]}"
+                       for name, run in results["training"].items())
+    return _md(["configuration", "nnlib s/ep", "Keras s/ep", "bound s/ep", "nnlib / Keras", "nnlib / bound",
+                "final test % (nnlib / Keras)", "s to 98 % (nnlib / Keras)"], rows) + (
+        f"\n\ns/ep: seconds per epoch; bound: the matmul bound; epochs trained: {epochs}.")
 
 
 def matmul(results):
