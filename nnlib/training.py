@@ -43,6 +43,11 @@ def evaluate(net, loss, X, Y, batch_size=1024):
     if len(X) == 0:
         raise ValueError("evaluate got an empty data set: there is nothing to measure")
     _check_finite(X, "evaluate")
+    return _evaluate(net, loss, X, Y, batch_size)
+
+
+def _evaluate(net, loss, X, Y, batch_size=1024):
+    """evaluate without the checks, for fit's validation set (checked once, before the first epoch)."""
     labels = _labels_of(Y)
     total, correct = 0.0, 0
     for i in range(0, len(X), batch_size):  # one forward pass serves the loss and the accuracy
@@ -114,7 +119,7 @@ def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validati
         history["loss"].append(train_loss)
         history["accuracy"].append(correct / len(X) if labels is not None else None)
         if validation is not None:
-            val_loss, val_acc = evaluate(net, loss, *validation)
+            val_loss, val_acc = _evaluate(net, loss, *validation)
             history["val_loss"].append(val_loss)
             history["val_accuracy"].append(val_acc)
         if progress:
