@@ -65,17 +65,16 @@ def load_weights(net, path):
     if sorted(stored) != sorted(key for key, _, _ in expected):
         raise ValueError(f"{path} holds the weights of {saved_as} ({len(stored)} arrays), "
                          f"but the network is {net!r} ({len(expected)} arrays)")
-    for key, what, p in expected:
+    for key, what, p in expected:  # every array must fit before any is copied
         if stored[key].shape != p.shape:
             raise ValueError(f"{path}: {what} has shape {p.shape} in the network but {stored[key].shape} "
                              f"in the file, which was saved from {saved_as}")
-    if architecture is not None and saved_as != repr(net):
-        raise ValueError(f"{path} was saved from {saved_as}, but the network is {net!r}: the weights "
-                         f"have the right shapes, but the layers without weights differ")
-    for key, what, p in expected:
         if stored[key].dtype != p.dtype:
             raise ValueError(f"{path}: {what} is {p.dtype} in the network but {stored[key].dtype} in the file; "
                              f"build the network with Dense(..., dtype=np.{stored[key].dtype}) to load it exactly")
+    if architecture is not None and saved_as != repr(net):
+        raise ValueError(f"{path} was saved from {saved_as}, but the network is {net!r}: the weights "
+                         f"have the right shapes, but the layers without weights differ")
     for key, _, p in expected:
         p[...] = stored[key]  # in place: the optimizer's references stay valid
     return net
