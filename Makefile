@@ -40,17 +40,20 @@ ifneq ($(MNIST_SHARED),)
 export NNLIB_DATA ?= $(MNIST_SHARED)
 endif
 
-.PHONY: help setup book site browser test unit nbval nbval-unpinned lab export notebooks bench clean
+.PHONY: help setup book site chromium browser lab-test test unit nbval nbval-unpinned lab export notebooks bench clean
 
 help:
 	@echo "make book | make test | make lab | make notebooks | make export | make bench | make clean"
 
 # The virtual environment, rebuilt when the requirements change.
-$(STAMP): requirements.txt pyproject.toml
+# JupyterLab's settings for the course (lab/overrides.json: no news pop-up) go with it.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(STAMP): requirements.txt pyproject.toml lab/overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	mkdir -p $(dir $(LAB_SETTINGS)) && cp lab/overrides.json $(LAB_SETTINGS)
 	touch $@
 
 setup: $(STAMP)
@@ -83,7 +86,7 @@ nbval-unpinned: $(STAMP)
 	@echo "nbval without CPU pins ($(PINS) unset; OpenBLAS kernels: $(if $(filter x86_64,$(shell uname -m)),$(OTHER_CORETYPE),the machine's own))"
 	env $(addprefix -u ,$(PINS)) $(if $(filter x86_64,$(shell uname -m)),OPENBLAS_CORETYPE=$(OTHER_CORETYPE)) $(NBVAL)
 
-test: unit nbval nbval-unpinned browser
+test: unit nbval nbval-unpinned browser lab-test
 
 # The site's JavaScript (MathJax, require.js, the ipywidgets embed manager), pinned in
 # package-lock.json and served by the site itself (book/_ext/nnbook.py), so it works offline.
@@ -103,19 +106,30 @@ SITE := _build/stored/_build/html
 site: $(STAMP) $(NODE_STAMP)
 	NNBOOK_EXECUTE=off $(BIN)/jupyter-book build . --all --warningiserror --keep-going --path-output _build/stored
 
-# Every page of that site in headless Chromium (Debian's package, installed here when we are
-# root with apt-get); skipped with a message where there is no Chromium.
+# Debian's Chromium for the browser tests, installed here when we are root with apt-get.
 CHROMIUM ?= /usr/bin/chromium
-browser: $(STAMP)
+chromium:
 	@if [ ! -x "$(CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser test"; \
+	  echo "Installing Debian's chromium for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true; \
 	fi
+
+# Every page of that site in headless Chromium; skipped with a message where there is no Chromium.
+browser: $(STAMP) chromium
 	@if [ -x "$(CHROMIUM)" ]; then \
 	  $(MAKE) --no-print-directory site && \
 	  NNBOOK_SITE=$(SITE) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/browser; \
 	else \
 	  echo "SKIPPED the browser test: no Chromium at $(CHROMIUM) (apt-get install chromium, or set CHROMIUM=...)"; \
+	fi
+
+# The chapters in a real JupyterLab, driven by the same Chromium: markup rendered, solutions hidden,
+# live sliders that retrain (tests/lab/test_jupyterlab.py).
+lab-test: $(STAMP) chromium
+	@if [ -x "$(CHROMIUM)" ]; then \
+	  NNBOOK_LAB=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/lab -s; \
+	else \
+	  echo "SKIPPED the JupyterLab test: no Chromium at $(CHROMIUM) (apt-get install chromium, or set CHROMIUM=...)"; \
 	fi
 
 lab: $(STAMP)

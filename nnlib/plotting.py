@@ -143,8 +143,9 @@ def mnist_explorer(X, y, X_val, y_val, *, epochs=10, batch_size=32, seed=0):
 
     Each call trains a fresh 784-hidden-10 network (ReLU, softmax cross-entropy, SGD)
     on (X, y) for `epochs` epochs, seeded, and plots its training and validation curves
-    on fixed axes, so that slider positions can be compared. A diverging run is
-    stopped and marked in the title.
+    on fixed axes, so that slider positions can be compared. A run that diverges (the
+    loss becomes NaN) or ends stuck near chance (validation accuracy below 20 %: the large
+    steps killed its ReLUs) is marked in red, with the number of dead hidden neurons.
     """
     from nnlib import SGD, Dense, ReLU, Sequential, SoftmaxCrossEntropy, fit
 
@@ -162,11 +163,18 @@ def mnist_explorer(X, y, X_val, y_val, *, epochs=10, batch_size=32, seed=0):
                 fit(net, SoftmaxCrossEntropy(), SGD(lr), X, y, epochs=epochs, batch_size=batch_size, rng=seed,
                     validation=(X_val, y_val), progress=False, on_epoch=keep)
         except FloatingPointError:
-            note = f", diverged in epoch {len(seen.get('loss', [])) + 1}"
+            note = f"diverged in epoch {len(seen.get('loss', [])) + 1}: the loss became NaN"
         final = f"{seen['val_accuracy'][-1]:.1%}" if seen.get("val_accuracy") else "none"
-        title = f"lr = {lr:.3g}, hidden = {hidden}: validation accuracy {final}{note}"
-        return plot_history(seen or {"loss": []}, epochs=epochs, loss_lim=(0, 2.5), accuracy_lim=(0, 100),
-                            title=title)
+        if not note and seen["val_accuracy"][-1] < 0.2:
+            alive = (net.layers[0].forward(X_val) > 0).any(axis=0)  # a neuron positive for some image
+            note = f"failed: stuck near chance, {hidden - int(alive.sum())} of {hidden} hidden ReLUs dead"
+        title = f"lr = {lr:.3g}, hidden = {hidden}: validation accuracy {final}"
+        fig = plot_history(seen or {"loss": []}, epochs=epochs, loss_lim=(0, 2.5), accuracy_lim=(0, 100),
+                           title=title + (f" ({note})" if note else ""))
+        if note:
+            fig.text(0.5, 0.45, f"training {note}", ha="center", va="center", color="tab:red", fontsize=12,
+                     bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "tab:red"})
+        return fig
 
     return render
 

@@ -32,15 +32,18 @@ def figure_png(fig, dpi: int = 72) -> bytes:
 
 
 class LiveExplorer:
-    """Sliders that call `render(**values)` and show the Figure it returns.
+    """Controls that call `render(**values)` and show the Figure it returns.
 
-    `sliders` maps each keyword of `render` to an ipywidgets slider. The sliders
-    act on release (`continuous_update=False`) so a drag retrains once, not fifty
-    times. `calls`, `params` and `png` record the last redraw, which lets a test
-    move a slider and check that the figure really changed.
+    `sliders` maps each keyword of `render` to an ipywidgets control (a slider, or
+    ToggleButtons). They act on release (`continuous_update=False`) so a drag retrains
+    once, not fifty times. Every control gets the same label width, wide enough for the
+    longest label, and a long track, so the controls line up one per line and
+    small steps are easy to make (`control_width`). A run that diverges (render raises FloatingPointError)
+    shows its message in place of the figure. `calls`, `params` and `png` record the last
+    redraw, which lets a test move a slider and check that the figure really changed.
     """
 
-    def __init__(self, render, **sliders):
+    def __init__(self, render, *, control_width="42em", **sliders):
         import ipywidgets as widgets
 
         if not sliders:
@@ -51,8 +54,14 @@ class LiveExplorer:
         self.calls = 0
         self.params: dict = {}
         self.png = b""
-        for slider in sliders.values():
+        label = f"{max(len(s.description or name) for name, s in sliders.items()) * 0.6 + 1:.1f}em"
+        for name, slider in sliders.items():
+            slider.description = slider.description or name
             slider.continuous_update = False
+            slider.style.description_width = label  # the whole label, the same for every control
+            slider.layout.width, slider.layout.max_width = control_width, "100%"
+            if isinstance(slider, widgets.ToggleButtons):
+                slider.style.button_width = "auto"
             slider.observe(self.update, names="value")
         self.widget = widgets.VBox([*sliders.values(), self.output])
 
@@ -61,7 +70,13 @@ class LiveExplorer:
         from IPython.display import display
 
         self.params = {name: slider.value for name, slider in self.sliders.items()}
-        fig = self.render(**self.params)
+        try:
+            fig = self.render(**self.params)
+        except FloatingPointError as error:  # a run that blew up: say so where the figure would be
+            fig, ax = plt.subplots(figsize=(8, 1.2))  # an axes: IPython shows no figure without one
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, f"training diverged: {error}", ha="center", va="center", wrap=True,
+                    color="tab:red", fontsize=11, transform=ax.transAxes)
         self.png = figure_png(fig)
         self.calls += 1
         with self.output:
@@ -80,15 +95,26 @@ def _label(value) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, **axes):
+CAPTION = ("Precomputed explorer: every position of the sliders was trained when this page was built. "
+           "In JupyterLab, the live explorer just above it retrains for any value.")
+NO_SCRIPT = ("The sliders appear once this output is trusted (run the notebook, or read it on the book's "
+             "site); the figure shows the default setting.")
+
+
+def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, alt: str | None = None, **axes):
     """Precompute `render` over a grid of slider values; return an HTML display object.
 
     `axes` maps each keyword of `render` to the list of values its slider offers,
     for example `static_explorer(render, lr=[0.01, 0.1, 1.0], hidden=[4, 16])`.
     `defaults` picks the starting value of each slider, one of its values (the middle one
-    otherwise).
+    otherwise). `alt` describes the figure for readers who cannot see it, with the slider
+    values filled in (`alt="loss curve for learning rate {lr}"`).
     Every combination is rendered once (len(lr) * len(hidden) figures here), so
     keep the grids small.
+
+    The sliders are hidden until the page's script runs: where it cannot (an untrusted
+    notebook in JupyterLab strips scripts; its sanitizer keeps `display:none` but not the
+    `hidden` attribute), the reader sees the default figure and a note, not dead sliders.
     """
     from IPython.display import HTML
 
@@ -109,11 +135,14 @@ def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, **ax
                              f"of its values [{allowed}]; pick one of them or add it to the list")
     start = [list(axes[n]).index(defaults[n]) if n in defaults else (len(axes[n]) - 1) // 2 for n in names]
 
-    images = []
-    for combo in itertools.product(*(axes[n] for n in names)):
-        fig = render(**dict(zip(names, combo)))
+    names_values = [dict(zip(names, combo)) for combo in itertools.product(*(axes[n] for n in names))]
+    images, alts = [], []
+    for values in names_values:
+        fig = render(**values)
         images.append("data:image/png;base64," + base64.b64encode(figure_png(fig, dpi)).decode())
         plt.close(fig)
+        labels = {name: _label(value) for name, value in values.items()}
+        alts.append(alt.format(**labels) if alt else "figure for " + ", ".join(f"{n} = {v}" for n, v in labels.items()))
     uid = "nnx-" + hashlib.sha1("".join(images).encode()).hexdigest()[:10]
 
     rows = []
@@ -133,6 +162,7 @@ def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, **ax
 (function () {{
   var root = document.getElementById("{uid}");
   var images = {json.dumps(images)};
+  var alts = {json.dumps(alts)};
   var sizes = {json.dumps(sizes)};
   var inputs = root.querySelectorAll("input[type=range]");
   var img = root.querySelector("img");
@@ -143,16 +173,19 @@ def static_explorer(render, *, defaults: dict | None = None, dpi: int = 72, **ax
       input.nextElementSibling.textContent = JSON.parse(input.dataset.labels)[input.value];
     }});
     img.src = images[k];
+    img.alt = alts[k];
   }}
   inputs.forEach(function (input) {{ input.addEventListener("input", show); }});
+  root.querySelector(".nnx-controls").style.display = "";  // the script runs: the sliders work
+  root.querySelector(".nnx-noscript").remove();
 }})();
 </script>"""
     body = (
         f'<div id="{uid}" class="nnlib-explorer">'
-        f'<p style="font-size:90%;margin:0 0 4px 0"><em>Precomputed explorer: every position of the '
-        f"sliders was trained when this page was built. Open the notebook in JupyterLab to retrain live.</em></p>"
-        + "".join(rows)
-        + f'<img src="{images[first]}" alt="figure for the chosen slider values" style="max-width:100%">'
+        f'<p style="font-size:90%;margin:0 0 4px 0"><em>{html.escape(CAPTION)}</em></p>'
+        f'<p class="nnx-noscript" style="font-size:90%;margin:0 0 4px 0">{html.escape(NO_SCRIPT)}</p>'
+        f'<div class="nnx-controls" style="display:none">' + "".join(rows) + "</div>"
+        + f'<img src="{images[first]}" alt="{html.escape(alts[first])}" style="max-width:100%">'
         + "</div>"
         + script
     )

@@ -72,6 +72,45 @@ def test_sliders_retrain_and_redraw(mnist):
     assert explorer.png not in (first, second)
 
 
+@needs_mnist
+def test_explorer_says_when_a_large_rate_leaves_the_network_at_chance(mnist):
+    """At the slider's largest rate the loss stays finite, but every ReLU dies: the figure says so."""
+    render = plotting.mnist_explorer(mnist.X_train[:600], mnist.y_train[:600], mnist.X_val[:200],
+                                     mnist.y_val[:200], epochs=2)
+    fig = render(lr=10 ** 0.6, hidden=32)
+    title, texts = fig._suptitle.get_text(), [t.get_text() for t in fig.texts]
+    assert "failed: stuck near chance" in title and "hidden ReLUs dead" in title, title
+    assert any(t.startswith("training failed") for t in texts), texts
+    plt.close(fig)
+    fig = render(lr=0.1, hidden=32)  # a good rate: no warning
+    assert "failed" not in fig._suptitle.get_text() and not any("training" in t.get_text() for t in fig.texts)
+    plt.close(fig)
+
+
+def test_live_explorer_shows_a_divergence_instead_of_a_traceback():
+    widgets = pytest.importorskip("ipywidgets")
+    from nnlib.widgets import LiveExplorer
+
+    def render(lr, hidden):
+        if lr > 1:
+            raise FloatingPointError("the loss became nan in epoch 2")
+        fig = plt.figure(figsize=(1, 1))
+        fig.text(0.5, 0.5, str(lr))
+        return fig
+
+    explorer = LiveExplorer(render, lr=widgets.FloatSlider(value=0.5, min=0, max=5, description="learning rate"),
+                            hidden=widgets.ToggleButtons(options=["a", "b"]))
+    explorer.update()
+    good = explorer.png
+    explorer.sliders["lr"].value = 3.0
+    assert explorer.calls == 2 and explorer.png != good  # a message, drawn where the figure was
+    # every control: the whole label, the same width for all, one long track per line
+    widths = {s.style.description_width for s in explorer.sliders.values()}
+    assert len(widths) == 1 and float(widths.pop()[:-2]) >= len("learning rate") * 0.6
+    assert all(s.layout.width == "42em" for s in explorer.sliders.values())
+    assert explorer.sliders["hidden"].description == "hidden"
+
+
 def test_explorer_marks_a_diverging_run():
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((64, 784)).astype(np.float32) * 50, rng.integers(0, 10, 64)
