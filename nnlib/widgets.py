@@ -55,15 +55,22 @@ class LiveExplorer:
         self.params: dict = {}
         self.png = b""
         label = f"{max(len(s.description or name) for name, s in sliders.items()) * 0.6 + 1:.1f}em"
+        rows = []
         for name, slider in sliders.items():
             slider.description = slider.description or name
             slider.continuous_update = False
             slider.style.description_width = label  # the whole label, the same for every control
             slider.layout.width, slider.layout.max_width = control_width, "100%"
-            if isinstance(slider, widgets.ToggleButtons):
+            if isinstance(slider, widgets.ToggleButtons):  # its own label would sit above the buttons
+                caption = widgets.Label(slider.description, layout=widgets.Layout(  # right-aligned, as sliders'
+                    width=label, min_width=label, display="flex", justify_content="flex-end", margin="0 8px 0 0"))
+                slider.description, slider.layout.width = "", "auto"
                 slider.style.button_width = "auto"
+                rows.append(widgets.HBox([caption, slider], layout=widgets.Layout(align_items="center")))
+            else:
+                rows.append(slider)
             slider.observe(self.update, names="value")
-        self.widget = widgets.VBox([*sliders.values(), self.output])
+        self.widget = widgets.VBox([*rows, self.output])
 
     def update(self, change=None):
         """Re-run `render` with the sliders' current values and redraw."""

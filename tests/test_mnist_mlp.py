@@ -105,10 +105,10 @@ def test_live_explorer_shows_a_divergence_instead_of_a_traceback():
     explorer.sliders["lr"].value = 3.0
     assert explorer.calls == 2 and explorer.png != good  # a message, drawn where the figure was
     # every control: the whole label, the same width for all, one long track per line
-    widths = {s.style.description_width for s in explorer.sliders.values()}
-    assert len(widths) == 1 and float(widths.pop()[:-2]) >= len("learning rate") * 0.6
-    assert all(s.layout.width == "42em" for s in explorer.sliders.values())
-    assert explorer.sliders["hidden"].description == "hidden"
+    lr, hidden = explorer.sliders["lr"], explorer.sliders["hidden"]
+    assert float(lr.style.description_width[:-2]) >= len("learning rate") * 0.6 and lr.layout.width == "42em"
+    label, buttons = explorer.widget.children[1].children  # the toggle buttons get their label beside them
+    assert label.value == "hidden" and buttons is hidden and label.layout.width == lr.style.description_width
 
 
 def test_explorer_marks_a_diverging_run():

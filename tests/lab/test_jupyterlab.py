@@ -12,7 +12,8 @@ a real `jupyter lab` on 127.0.0.1 with a token, in a scratch folder holding copi
 
 Chapter 5's live explorer needs a minute of MNIST training first; chapters 1, 3 and 6 use the same
 LiveExplorer and stand in for it (its render function is tested in tests/test_mnist_mlp.py). A
-fixture notebook whose slider callback is broken proves that the check can fail.
+fixture notebook whose slider callback is broken proves that the check can fail. Screenshots of
+the live explorers land in _build/lab-screenshots/.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 RUN = ["01_single_neuron.ipynb", "03_layer_of_neurons.ipynb", "06_gaussian_clusters.ipynb"]  # see above
+SHOTS = ROOT / "_build" / "lab-screenshots"  # each live explorer after its controls moved
 REDRAW_SECONDS = 20  # one retraining takes well under a second; JupyterLab and a busy machine add to it
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -192,7 +194,7 @@ def _move_every_control(page, explorer, seconds=REDRAW_SECONDS):
     toggles = explorer.locator(".widget-toggle-buttons")
     for i in range(toggles.count()):
         group = toggles.nth(i)
-        name = group.locator(".widget-label").first.inner_text() or f"buttons {i}"
+        name = group.locator("xpath=..").locator(".widget-label").first.inner_text() or f"buttons {i}"
         before = _figure(explorer)
         group.locator("button:not(.mod-active)").first.click()
         results[name] = _wait_for_new_figure(page, explorer, before, seconds)
@@ -249,6 +251,8 @@ def test_live_explorer_redraws_when_each_control_moves(browser, lab, chapter):
         page.wait_for_function("el => el.querySelector('img') !== null", arg=explorer.element_handle(),
                                timeout=60_000)
         results = _move_every_control(page, explorer)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        explorer.screenshot(path=str(SHOTS / f"{Path(chapter).stem}.explorer.png"))
         assert results, f"{chapter}: the live explorer has no control"
         slow = {name: s for name, s in results.items() if s is None}
         assert not slow, f"{chapter}: moving {sorted(slow)} did not redraw the figure within {REDRAW_SECONDS} s"
