@@ -18,6 +18,7 @@
 
   // ------------------------------------------------------------------ data sets
   const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"]; // the book's class colours (nnlib.plotting)
+  const JITTER = 0.25; // the standard deviation of the noise on circles, XOR and the spiral, at noise 1
 
   /** A generator per data set: make(rng, noise) -> {X (n, 2), y}, and the square of the plane it shows. */
   const DATASETS = {
@@ -42,11 +43,11 @@
       label: "circles",
       classes: 2,
       view: [-6, 6, -6, 6],
-      noise: "jitter σ = 0.25 × noise",
+      noise: `jitter σ = ${JITTER} × noise`,
       make(rng, noise) {
         return points([300, 300], (c) => {
           const r = c === 0 ? 2 * rng() : 3 + 2 * rng(), angle = 2 * Math.PI * rng();
-          return jitter([r * Math.cos(angle), r * Math.sin(angle)], 0.25 * noise, rng);
+          return jitter([r * Math.cos(angle), r * Math.sin(angle)], JITTER * noise, rng);
         });
       },
     },
@@ -54,13 +55,13 @@
       label: "XOR",
       classes: 2,
       view: [-6, 6, -6, 6],
-      noise: "jitter σ = 0.25 × noise",
+      noise: `jitter σ = ${JITTER} × noise`,
       make(rng, noise) {
         return points([300, 300], (c) => {
           // a point in the two quadrants of class c, kept 0.3 away from the axes
           const x = (0.3 + 4.7 * rng()) * (rng() < 0.5 ? -1 : 1);
           const y = (0.3 + 4.7 * rng()) * Math.sign(x) * (c === 0 ? 1 : -1);
-          return jitter([x, y], 0.25 * noise, rng);
+          return jitter([x, y], JITTER * noise, rng);
         });
       },
     },
@@ -68,11 +69,11 @@
       label: "spiral",
       classes: 2,
       view: [-6, 6, -6, 6],
-      noise: "jitter σ = 0.25 × noise",
+      noise: `jitter σ = ${JITTER} × noise`,
       make(rng, noise) {
         return points([300, 300], (c) => {
           const t = rng(), angle = 1.75 * 2 * Math.PI * t + c * Math.PI;
-          return jitter([5 * t * Math.cos(angle), 5 * t * Math.sin(angle)], 0.25 * noise, rng);
+          return jitter([5 * t * Math.cos(angle), 5 * t * Math.sin(angle)], JITTER * noise, rng);
         });
       },
     },
@@ -619,7 +620,7 @@
       const layer = Object.assign(document.createElement("canvas"), { width, height, for: this.data });
       const ctx = layer.getContext("2d");
       const radius = Math.max(2.5, width / (this.data.train.y.length < 100 ? 60 : 110)); // few points: larger dots
-      const group = (part, hollow, c) => { // one path per class: far fewer calls than a path per point
+      const group = (part, test, c) => { // one path per class: far fewer calls than a path per point
         ctx.beginPath();
         for (let i = 0; i < part.y.length; i++) {
           if (part.y[i] !== c) continue;
@@ -627,16 +628,23 @@
           ctx.moveTo(x + radius, y);
           ctx.arc(x, y, radius, 0, 2 * Math.PI);
         }
-        ctx.fillStyle = hollow ? "white" : COLORS[c];
-        ctx.strokeStyle = hollow ? COLORS[c] : "white";
-        ctx.lineWidth = hollow ? radius * 0.7 : radius * 0.35;
-        ctx.fill();
-        ctx.stroke();
+        // training points: a dot with a white halo (drawn first, so the dots lie on top);
+        // test points: a dot with a black edge
+        ctx.fillStyle = COLORS[c];
+        if (!test) {
+          ctx.strokeStyle = "white";
+          ctx.lineWidth = radius * 0.6;
+          ctx.stroke();
+          ctx.fill();
+        } else {
+          ctx.fill();
+          ctx.strokeStyle = "black";
+          ctx.lineWidth = radius * 0.35;
+          ctx.stroke();
+        }
       };
-      for (let c = 0; c < this.data.set.classes; c++) {
-        group(this.data.train, false, c);
-        if (this.kind === "network") group(this.data.test, true, c);
-      }
+      for (let c = 0; c < this.data.set.classes; c++) group(this.data.train, false, c);
+      if (this.kind === "network") for (let c = 0; c < this.data.set.classes; c++) group(this.data.test, true, c);
       this.dotLayer = layer;
       return layer;
     }
@@ -645,7 +653,7 @@
       const classes = Array.from({ length: this.data.set.classes }, (_, c) => c);
       this.legend.replaceChildren(...classes.map((c) => el("span", { class: "nn-pg-class" }, [
         el("span", { class: "nn-pg-swatch", style: `background:${COLORS[c]}` }), ` class ${c} `])),
-        this.kind === "network" ? " · filled: training points, rings: test points · pale: unsure" : " · pale: unsure (a near 0.5)");
+        this.kind === "network" ? " · white edge: training points, black edge: test points · pale: unsure" : " · pale: unsure (a near 0.5)");
     }
 
     /** The neuron's decision line w1 x1 + w2 x2 + b = 0, where a = 0.5. */
