@@ -348,7 +348,7 @@
 
     // ---------------------------------------------------------------- controls
     build() {
-      const s = this.settings, network = this.kind === "network";
+      const network = this.kind === "network";
       this.inputs = {};
       const row = (key, label, input, output) => {
         input.id = `${this.id}-${key}`;
@@ -358,7 +358,7 @@
       const select = (key, options) =>
         el("select", { onchange: (e) => this.change(key, e.target.value) },
            options.map(([value, text]) => el("option", { value, text })));
-      const slider = (key, min, max, step, toValue, onInput) => {
+      const slider = (min, max, step, toValue, onInput) => {
         const input = el("input", { type: "range", min, max, step });
         input.addEventListener("input", () => onInput(toValue(Number(input.value))));
         return input;
@@ -367,23 +367,23 @@
 
       const controls = [
         row("data", "data", select("data", PRESETS[this.preset].datasets.map((d) => [d, DATASETS[d].label]))),
-        row("noise", "noise", slider("noise", 0, 2.5, 0.05, (v) => v, (v) => this.change("noise", v)), output("noise")),
+        row("noise", "noise", slider(...LIMITS.noise, 0.05, (v) => v, (v) => this.change("noise", v)), output("noise")),
       ];
       if (network) {
         controls.push(
-          row("test", "test set", slider("test", 0.1, 0.5, 0.05, (v) => v, (v) => this.change("test", v)), output("test")),
+          row("test", "test set", slider(...LIMITS.test, 0.05, (v) => v, (v) => this.change("test", v)), output("test")),
           this.layerControls(),
           row("act", "activation", select("act", [["relu", "ReLU"], ["tanh", "tanh"], ["sigmoid", "sigmoid"]])),
         );
       }
       const lrRange = network ? [-4, 0.5] : [-2, 2];
       controls.push(row("lr", "learning rate",
-        slider("lr", ...lrRange, 0.01, (v) => round3(10 ** v), (v) => this.change("lr", v)),
+        slider(...lrRange, 0.01, (v) => round3(10 ** v), (v) => this.change("lr", v)),
         this.numberBox("lr", (v) => v > 0)));
       if (network) {
         controls.push(
           // slider position 0 is "no L2"; 1..100 run from 1e-5 to 1 on a log scale
-          row("l2", "L2 strength", slider("l2", 0, 100, 1, (v) => (v === 0 ? 0 : round3(10 ** (-5 + (5 * (v - 1)) / 99))),
+          row("l2", "L2 strength", slider(0, 100, 1, (v) => (v === 0 ? 0 : round3(10 ** (-5 + (5 * (v - 1)) / 99))),
                                            (v) => this.change("l2", v)), this.numberBox("l2", (v) => v >= 0 && v <= 1)),
           row("batch", "batch size", select("batch", BATCHES.map((b) => [String(b), String(b)]))),
           row("opt", "optimizer", select("opt", [["adam", "Adam"], ["sgd", "SGD"]])),
@@ -404,10 +404,9 @@
       this.lossCanvas = el("canvas", { class: "nn-pg-loss", role: "img" });
       this.neurons = el("div", { class: "nn-pg-neurons" });
       this.status = el("p", { class: "nn-pg-status" });
-      const legend = el("p", { class: "nn-pg-legend" });
-      this.legend = legend;
+      this.legend = el("p", { class: "nn-pg-legend" });
       const pictures = el("div", { class: "nn-pg-pictures" }, [
-        el("figure", { class: "nn-pg-main" }, [this.canvas, legend]),
+        el("figure", { class: "nn-pg-main" }, [this.canvas, this.legend]),
         el("div", { class: "nn-pg-side" }, [this.neurons, this.lossCanvas,
           el("p", { class: "nn-pg-legend" }, [el("span", { class: "nn-pg-key nn-pg-key-train" }),
             network ? " training loss (with L2)  " : " squared error", ...(network ? [el("span", { class: "nn-pg-key nn-pg-key-test" }), " test loss (with L2)"] : [])])]),
