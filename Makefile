@@ -1,7 +1,7 @@
 # Neural Networks from Scratch: every task is one `make` target.
 #   make book   set up .venv, execute every chapter and build the site in _build/html
-#   make test   set up .venv, run the unit tests, nbval on every chapter (with the CPU pins and
-#               without them) and the site in a browser
+#   make test   set up .venv, run the unit tests, the playground's JavaScript against nnlib, nbval
+#               on every chapter (with the CPU pins and without them) and the site in a browser
 #   make lab    open the chapters in JupyterLab
 # Everything runs from the pinned requirements.txt in a local virtual environment.
 
@@ -40,10 +40,10 @@ ifneq ($(MNIST_SHARED),)
 export NNLIB_DATA ?= $(MNIST_SHARED)
 endif
 
-.PHONY: help setup book site chromium browser lab-test test unit nbval nbval-unpinned lab export notebooks bench clean
+.PHONY: help setup book site chromium browser lab-test test unit playground nbval nbval-unpinned lab export notebooks bench clean
 
 help:
-	@echo "make book | make test | make lab | make notebooks | make export | make bench | make clean"
+	@echo "make book | make test | make lab | make notebooks | make export | make bench | make playground | make clean"
 
 # The virtual environment, rebuilt when the requirements change.
 # JupyterLab's settings for the course (lab/overrides.json: no news pop-up) go with it.
@@ -86,7 +86,14 @@ nbval-unpinned: $(STAMP)
 	@echo "nbval without CPU pins ($(PINS) unset; OpenBLAS kernels: $(if $(filter x86_64,$(shell uname -m)),$(OTHER_CORETYPE),the machine's own))"
 	env $(addprefix -u ,$(PINS)) $(if $(filter x86_64,$(shell uname -m)),OPENBLAS_CORETYPE=$(OTHER_CORETYPE)) $(NBVAL)
 
-test: unit nbval nbval-unpinned browser lab-test
+# The playground's JavaScript twin of nnlib (book/_ext/playground/nn.js) and its page logic, under
+# Node's test runner: nnlib writes the parity fixtures first, so they always come from today's nnlib.
+PARITY_FIXTURES := _build/playground/fixtures.json
+playground: $(STAMP)
+	$(BIN)/python tests/playground/make_fixtures.py $(PARITY_FIXTURES)
+	NNBOOK_FIXTURES=$(PARITY_FIXTURES) node --test tests/playground/
+
+test: unit playground nbval nbval-unpinned browser lab-test
 
 # The site's JavaScript (MathJax, require.js, the ipywidgets embed manager), pinned in
 # package-lock.json and served by the site itself (book/_ext/nnbook.py), so it works offline.

@@ -232,3 +232,43 @@ def test_docstring_nodes_keep_option_tables_and_lists_in_lines():
     assert out[1].astext().splitlines()[2] == "            0 gives None"  # the columns stay aligned
     assert [line.astext() for line in out[3].children] == ["1. the path= argument;", "2. the directory named by NNLIB_DATA;"]
     assert out[3].next_node(nodes.literal).astext() == "path="
+
+
+def test_stage_assets_publishes_the_playground_files(tmp_path):
+    for name, (pkg, patterns) in nnbook.VENDOR.items():  # a fake node_modules, as above
+        for pattern in patterns:
+            file = tmp_path / "node_modules" / pkg / pattern.replace("**/", "sub/").replace("*", "f")
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text("x")
+    out = nnbook.stage_assets(root=tmp_path, dest=tmp_path / "out")
+    for path in nnbook.PLAYGROUND_FILES["js"] + nnbook.PLAYGROUND_FILES["css"]:
+        assert (out / path).read_bytes() == (nnbook.PLAYGROUND.parent / path).read_bytes(), path
+
+
+@pytest.mark.skipif(not (ROOT / "node_modules" / "mathjax").is_dir(), reason="needs `npm ci` (the site's scripts)")
+def test_the_playground_directive_links_its_files_only_where_it_is_used(tmp_path):
+    import io
+
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+                                 "extensions = ['myst_parser', 'nnbook']\n")
+    (src / "index.md").write_text("# Home\n\n```{toctree}\nwith\nwithout\ntwice\n```\n")
+    (src / "with.md").write_text("# With\n\n```{playground} clusters\n```\n")
+    (src / "without.md").write_text("# Without\n\nNo playground here.\n")
+    (src / "twice.md").write_text("# Twice\n\n```{playground} clusters\n```\n\n```{playground} neuron\n```\n")
+    app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=(warnings := io.StringIO()))
+    app.build()
+    page = lambda name: (tmp_path / "html" / f"{name}.html").read_text()
+    assert '<div class="nn-playground" id="playground" data-preset="clusters">' in page("with")
+    for path in nnbook.PLAYGROUND_FILES["js"] + nnbook.PLAYGROUND_FILES["css"]:
+        assert f"_static/{path}" in page("with"), path
+        assert path not in page("without") and path not in page("index"), path
+        assert (tmp_path / "html" / "_static" / path).exists(), path
+    assert re.search(r'<script defer="defer" src="_static/playground/nn\.js[^"]*"></script>\s*'
+                     r'<script defer="defer" src="_static/playground/playground\.js', page("with")), "nn.js first"
+    assert "one playground per page" in warnings.getvalue()
+    assert page("twice").count('class="nn-playground"') == 1

@@ -1,6 +1,6 @@
 """Sphinx extension for the course site (loaded from _config.yml: sphinx.local_extensions).
 
-It does three things, each small:
+It does four things, each small:
 
 1. **Offline JavaScript.** MathJax 3, require.js and the ipywidgets embed manager
    are installed by `npm ci` from the pinned package.json into node_modules/. At
@@ -21,13 +21,19 @@ It does three things, each small:
    `nnlib-module` directive, `{nnlib-module} nnlib/mnist.py`, does the same for a
    hand-written module: its docstring, the names in its `__all__`, and its code.
 
-3. **Stored outputs.** `NNBOOK_EXECUTE=off` builds from the outputs stored in the
+3. **The `playground` directive**: `{playground} clusters` (chapter 6) or `{playground} neuron`
+   (chapter 1) puts a live playground on the page: book/_ext/playground/ holds the network's
+   JavaScript twin (nn.js), the page around it (playground.js) and its styles, staged into
+   `_static/playground/` and linked only from the pages that have a playground.
+
+4. **Stored outputs.** `NNBOOK_EXECUTE=off` builds from the outputs stored in the
    .ipynb files (which nbval checks) instead of executing every chapter again;
    `make test` uses it for the browser test. `make book` always executes.
 """
 from __future__ import annotations
 
 import ast
+import html
 import os
 import re
 import shutil
@@ -36,9 +42,13 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docutils import nodes as docutils_nodes
+
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 OWN_STATIC = Path(__file__).resolve().parent / "static"
+PLAYGROUND = Path(__file__).resolve().parent / "playground"  # published as _static/playground/
+PLAYGROUND_FILES = {"js": ["playground/nn.js", "playground/playground.js"], "css": ["playground/playground.css"]}
 ASSETS = ROOT / "_build" / ".site-assets"  # default staging folder, published as the site's _static/
 
 # What the site serves from each npm package (paths relative to the package).
@@ -91,6 +101,7 @@ def stage_assets(root: Path = ROOT, dest: Path = ASSETS) -> Path:
                 shutil.copy2(path, target)
     for path in OWN_STATIC.iterdir():
         shutil.copy2(path, dest / path.name)
+    shutil.copytree(PLAYGROUND, dest / "playground")
     return dest
 
 
@@ -402,10 +413,56 @@ def _setup_directive(app):
     app.add_directive("nnlib-module", NnlibModule)
 
 
+# ----------------------------------------------------------------------------- 3. the playground
+class playground(docutils_nodes.General, docutils_nodes.Element):
+    """Where a playground goes (Sphinx pickles doctrees, so the class lives at module level);
+    playground.js builds the playground itself in the reader's browser."""
+
+
+def _visit_playground(translator, node):
+    translator.body.append(
+        f'<div class="nn-playground" id="playground" data-preset="{html.escape(node["preset"])}">'
+        "<p>A live playground trains a network here, in your browser: it needs JavaScript.</p></div>\n")
+    raise docutils_nodes.SkipNode
+
+
+def _skip(translator, node):
+    raise docutils_nodes.SkipNode
+
+
+def _link_playground_files(app, pagename, templatename, context, doctree):
+    """Link the playground's scripts and styles from the pages that have a playground, and only those."""
+    if doctree is not None and next(iter(doctree.findall(playground)), None) is not None:
+        for path in PLAYGROUND_FILES["js"]:
+            app.builder.add_js_file(path, defer="defer")
+        for path in PLAYGROUND_FILES["css"]:
+            app.builder.add_css_file(path)
+
+
+def _setup_playground(app):
+    from sphinx.util.docutils import SphinxDirective
+
+    class Playground(SphinxDirective):
+        """`{playground} PRESET`: a live playground (presets in book/_ext/playground/playground.js)."""
+
+        required_arguments = 1
+
+        def run(self):
+            if self.env.temp_data.get("nnbook_playground"):
+                raise self.error("one playground per page: its setting lives in the page's address")
+            self.env.temp_data["nnbook_playground"] = True
+            return [playground(preset=self.arguments[0])]
+
+    app.add_node(playground, html=(_visit_playground, None), latex=(_skip, None), text=(_skip, None))
+    app.add_directive("playground", Playground)
+    app.connect("html-page-context", _link_playground_files)
+
+
 # ----------------------------------------------------------------------------- set-up
 def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    _setup_playground(app)
     app.connect("build-finished", _build_finished)
     _setup_directive(app)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
