@@ -246,7 +246,7 @@ def test_stage_assets_publishes_the_playground_files(tmp_path):
 
 
 @pytest.mark.skipif(not (ROOT / "node_modules" / "mathjax").is_dir(), reason="needs `npm ci` (the site's scripts)")
-def test_the_playground_directive_links_its_files_only_where_it_is_used(tmp_path):
+def test_the_playground_links_its_files_only_where_it_is_used(tmp_path):
     import io
 
     from sphinx.application import Sphinx
@@ -255,7 +255,10 @@ def test_the_playground_directive_links_its_files_only_where_it_is_used(tmp_path
     src.mkdir()
     (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
                                  "extensions = ['myst_parser', 'nnbook']\n")
-    (src / "index.md").write_text("# Home\n\n```{toctree}\nwith\nwithout\ntwice\n```\n")
+    (src / "index.md").write_text("# Home\n\n```{toctree}\nwith\nwithout\ntwice\nboxed\n```\n")
+    # the chapters' form: an admonition JupyterLab can show, which the site replaces by the playground
+    (src / "boxed.md").write_text("# Boxed\n\n```{admonition} Playground\n:class: nn-playground-neuron\n"
+                                  "In JupyterLab: the live explorer above.\n```\n")
     (src / "with.md").write_text("# With\n\n```{playground} clusters\n```\n")
     (src / "without.md").write_text("# Without\n\nNo playground here.\n")
     (src / "twice.md").write_text("# Twice\n\n```{playground} clusters\n```\n\n```{playground} neuron\n```\n")
@@ -272,3 +275,5 @@ def test_the_playground_directive_links_its_files_only_where_it_is_used(tmp_path
                      r'<script defer="defer" src="_static/playground/playground\.js', page("with")), "nn.js first"
     assert "one playground per page" in warnings.getvalue()
     assert page("twice").count('class="nn-playground"') == 1
+    assert '<div class="nn-playground" id="playground" data-preset="neuron">' in page("boxed")
+    assert "In JupyterLab" not in page("boxed") and "_static/playground/nn.js" in page("boxed")

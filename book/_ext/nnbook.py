@@ -21,8 +21,10 @@ It does four things, each small:
    `nnlib-module` directive, `{nnlib-module} nnlib/mnist.py`, does the same for a
    hand-written module: its docstring, the names in its `__all__`, and its code.
 
-3. **The `playground` directive**: `{playground} clusters` (chapter 6) or `{playground} neuron`
-   (chapter 1) puts a live playground on the page: book/_ext/playground/ holds the network's
+3. **The playground**: an admonition with the class `nn-playground-clusters` (chapter 6) or
+   `nn-playground-neuron` (chapter 1), which JupyterLab shows as a box saying where the
+   playground is, becomes a live playground on the site (so does a `{playground} PRESET`
+   directive, which JupyterLab cannot render): book/_ext/playground/ holds the network's
    JavaScript twin (nn.js), the page around it (playground.js) and its styles, staged into
    `_static/playground/` and linked only from the pages that have a playground.
 
@@ -455,7 +457,29 @@ def _setup_playground(app):
 
     app.add_node(playground, html=(_visit_playground, None), latex=(_skip, None), text=(_skip, None))
     app.add_directive("playground", Playground)
+    app.connect("doctree-read", _admonition_playgrounds)
     app.connect("html-page-context", _link_playground_files)
+
+
+PLAYGROUND_CLASS = "nn-playground-"  # an admonition with class nn-playground-PRESET becomes a playground
+
+
+def _admonition_playgrounds(app, doctree):
+    """The chapters write a playground as an admonition with the class `nn-playground-PRESET`,
+    which JupyterLab (jupyterlab-myst) shows as a box saying where the playground is; on the
+    site the box is replaced by the playground itself. (A `{playground}` directive would show
+    as an "Unknown Directive" error in JupyterLab.)"""
+    from sphinx.util import logging
+
+    found = [(node, c[len(PLAYGROUND_CLASS):]) for node in doctree.findall(docutils_nodes.admonition)
+             for c in node["classes"] if c.startswith(PLAYGROUND_CLASS)]
+    for i, (node, preset) in enumerate(found):
+        if i or next(iter(doctree.findall(playground)), None) is not None:
+            logging.getLogger(__name__).warning("one playground per page: its setting lives in the page's address",
+                                                location=node)
+            node.parent.remove(node)
+        else:
+            node.replace_self(playground(preset=preset))
 
 
 # ----------------------------------------------------------------------------- set-up

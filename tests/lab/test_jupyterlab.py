@@ -212,13 +212,20 @@ def _live_explorer(page):
 def test_markup_is_rendered_and_solutions_are_hidden(browser, lab, chapter):
     page = _open(browser, lab, chapter)
     try:
+        source = (ROOT / "notebooks" / chapter).with_suffix(".md").read_text()
+        expected = source.count(":class: dropdown")
+        try:  # jupyterlab-myst renders cell by cell: give the last ones a moment
+            page.wait_for_function(f"() => document.querySelectorAll('.jp-MarkdownCell details.dropdown').length "
+                                   f">= {expected}", timeout=20_000)
+        except Exception:
+            pass  # the assertion below says how many there are
         text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
         for raw in (":class:", "{admonition}", "```"):
             assert raw not in text, f"{chapter}: raw MyST markup {raw!r} shows in JupyterLab"
-        source = (ROOT / "notebooks" / chapter).with_suffix(".md").read_text()
+        assert "Unknown Directive" not in text, f"{chapter}: a directive jupyterlab-myst cannot render"
         dropdowns = page.locator(".jp-MarkdownCell details.dropdown")
-        assert dropdowns.count() == source.count(":class: dropdown"), (
-            f"{chapter}: {dropdowns.count()} dropdowns rendered, the chapter has {source.count(':class: dropdown')}")
+        assert dropdowns.count() == expected, (
+            f"{chapter}: {dropdowns.count()} dropdowns rendered, the chapter has {expected}")
         for i in range(dropdowns.count()):
             details = dropdowns.nth(i)
             assert details.get_attribute("open") is None, f"{chapter}: dropdown {i} is open before it is clicked"
