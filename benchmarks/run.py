@@ -1,6 +1,7 @@
 """One benchmark run: matrix products, training (nnlib and Keras), the ladder, the report."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import os
@@ -34,8 +35,7 @@ def run(*, smoke=False, epochs=None, keras=True, configs=None, threads=None, tar
     results = {"schema": 1, "smoke": smoke, "created": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
                "command": "python -m benchmarks " + " ".join(sys.argv[1:]),
                "machine": machine.describe(threads), "n_train": size["n_train"], "n_test": size["n_test"],
-               "configs": {c.name: {"label": c.label, "sizes": list(c.sizes), "hidden": c.hidden, "loss": c.loss,
-                                    "optimizer": c.optimizer, "lr": c.lr, "decay": c.decay, "batch_size": c.batch_size, "init": c.init}
+               "configs": {c.name: {"label": c.label, **dataclasses.asdict(c.run), "sizes": list(c.sizes)}
                            for c in configs},
                "matmul": {}, "training": {}}
     start = time.perf_counter()

@@ -5,21 +5,25 @@
     python scripts/train_mnist.py adam --epochs 20 --seed 1
     python scripts/train_mnist.py mse --batch-size 64
 
-Three configurations, the chapter's defaults unless options say otherwise:
+Three configurations, the chapter's own (`nnlib.MNIST_RUNS`, written in chapter 5) unless
+options say otherwise:
 
     mse   784-16-10, ReLU, sigmoid outputs, mean squared error, SGD lr 2, batch 32, 10 epochs
     sgd   784-100-200-10, ReLU, softmax cross-entropy, SGD lr 0.1 with linear decay,
           batch 32, images shifted by up to 1 pixel each epoch, 12 epochs
     adam  784-128-64-10, ReLU, softmax cross-entropy, Adam lr 1e-3, batch 64, 5 epochs
 
-As in the chapter, the last 10,000 training images are the validation set and the test set
-is evaluated once, after training. With --record, the run is added to a JSON file (a run
-with the same command replaces the old one); chapter 5 shows `results/mnist_runs.json`.
-The MNIST files are found as `nnlib.load_mnist` finds them (set NNLIB_DATA).
+They are trained with the chapter's loop, `nnlib.train_run`, with the same seeds, so a default run
+reproduces the chapter's numbers. As in the chapter, the last 10,000 training images are the
+validation set and the test set is evaluated once, after training. With --record, the run is
+added to a JSON file (a run with the same command replaces the old one); chapter 5 shows
+`results/mnist_runs.json`. The MNIST files are found as `nnlib.load_mnist` finds them (set
+NNLIB_DATA). nnlib must be installed (`make setup` installs this checkout's, editable).
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import shlex
@@ -27,65 +31,27 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+from nnlib import MNIST_RUNS, MNISTRun, accuracy, load_mnist, train_run
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout without installing nnlib
-
-from nnlib import (MSE, SGD, Adam, Dense, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy,  # noqa: E402
-                   accuracy, fit, load_mnist, one_hot, shift_images)
-
-CONFIGS = {
-    "mse": dict(sizes=[784, 16, 10], output="sigmoid", loss="mse", optimizer="sgd", lr=2.0, batch_size=32,
-                epochs=10, decay="none", shift=0),
-    "sgd": dict(sizes=[784, 100, 200, 10], output="logits", loss="softmax_cross_entropy", optimizer="sgd",
-                lr=0.1, batch_size=32, epochs=12, decay="linear", shift=1),
-    "adam": dict(sizes=[784, 128, 64, 10], output="logits", loss="softmax_cross_entropy", optimizer="adam",
-                 lr=1e-3, batch_size=64, epochs=5, decay="none", shift=0),
-}
-
-
-def build(sizes, output, seed):
-    """Dense layers with ReLU between them, as `mlp` in the chapter builds them."""
-    rng = np.random.default_rng(seed)
-    layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [Dense(n_in, n_out, rng=rng), ReLU()]
-    layers[-1:] = [Sigmoid()] if output == "sigmoid" else []
-    return Sequential(layers)
+# The chapter's runs as the settings the command line can change, by name ("mse", "sgd", "adam").
+CONFIGS = {name: dict(dataclasses.asdict(run), sizes=list(run.sizes)) for name, run in MNIST_RUNS.items()}
 
 
 def train(config, seed=0, progress=True):
-    """Train one configuration; return a dict of what it reached."""
+    """Train one configuration with the chapter's loop; return a dict of what it reached."""
     data = load_mnist(flatten=True, scale=True, validation=10_000)
-    mse = config["loss"] == "mse"
-    loss = MSE() if mse else SoftmaxCrossEntropy()
-    Y_train = one_hot(data.y_train, 10) if mse else data.y_train
-    Y_val = one_hot(data.y_val, 10) if mse else data.y_val
-    net = build(config["sizes"], config["output"], seed)
-    optimizer = Adam(config["lr"]) if config["optimizer"] == "adam" else SGD(config["lr"])
-    rng = np.random.default_rng(seed)
-    epochs = config["epochs"]
-    val_accuracy = []
+    run = MNISTRun(**dict(config, sizes=tuple(config["sizes"])))
+
+    def report(epoch, history):
+        if progress:
+            print(f"epoch {epoch}/{run.epochs}: loss {history['loss'][-1]:.4f}, "
+                  f"validation accuracy {history['val_accuracy'][-1]:.2%}", flush=True)
+
     start = time.perf_counter()
-    if config["shift"] == 0 and config["decay"] == "none":  # the plain case: one call to fit
-        history = fit(net, loss, optimizer, data.X_train, Y_train, epochs=epochs, batch_size=config["batch_size"],
-                      rng=seed, validation=(data.X_val, Y_val), progress=progress)
-        val_accuracy = history["val_accuracy"]
-    else:  # the chapter's loop: a learning rate and a shifted copy of the images per epoch
-        for epoch in range(1, epochs + 1):
-            if config["decay"] == "linear":
-                optimizer.lr = config["lr"] * (1 - (epoch - 1) / epochs)
-            X = shift_images(data.X_train, rng, config["shift"]) if config["shift"] else data.X_train
-            one = fit(net, loss, optimizer, X, Y_train, epochs=1, batch_size=config["batch_size"], rng=rng,
-                      validation=(data.X_val, Y_val), progress=False)
-            val_accuracy += one["val_accuracy"]
-            if progress:
-                print(f"epoch {epoch}/{epochs}: loss {one['loss'][0]:.4f}, "
-                      f"validation accuracy {one['val_accuracy'][0]:.2%}", flush=True)
+    net, history = train_run(run, data, seed=seed, on_epoch=report)
     seconds = time.perf_counter() - start
     return {
-        "val_accuracy": round(float(val_accuracy[-1]), 4),
+        "val_accuracy": round(float(history["val_accuracy"][-1]), 4),
         "test_accuracy": round(accuracy(net, data.X_test, data.y_test), 4),
         "seconds": round(seconds, 1),
     }

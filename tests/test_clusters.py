@@ -83,11 +83,11 @@ def test_invalid_covariance_is_refused_before_any_sampling():
 
 @pytest.mark.parametrize("means, covs, n, words", [
     ([0.0, 0.0], [np.eye(2)], 10, ["means of shape (k, d)", "(2,)"]),
-    ([[0.0, 0.0]], np.eye(2), 10, ["covs of shape (k, d, d) = (1, 2, 2)", "(2, 2)"]),
+    ([[0.0, 0.0]], np.eye(2), 10, ["covs of shape (1, 2, 2)", "got (2, 2)"]),
     ([[0.0, 0.0], [1.0, 1.0]], [np.eye(2)], 10, ["(2, 2, 2)", "(1, 2, 2)"]),
-    ([[0.0, 0.0], [1.0, 1.0]], [np.eye(2)] * 2, [10], ["list of 2 ints"]),
-    ([[0.0, 0.0]], [np.eye(2)], -1, ["int >= 0"]),
-    ([[0.0, 0.0]], [np.eye(2)], 2.5, ["int >= 0"]),
+    ([[0.0, 0.0], [1.0, 1.0]], [np.eye(2)] * 2, [10], ["got 1 counts in n_per_cluster but 2 clusters in means"]),
+    ([[0.0, 0.0]], [np.eye(2)], -1, ["each count in n_per_cluster to be a whole number >= 0, got -1"]),
+    ([[0.0, 0.0]], [np.eye(2)], 2.5, ["whole number >= 0, got 2.5"]),
 ])
 def test_bad_shapes_and_counts_are_refused(means, covs, n, words):
     with pytest.raises(ValueError) as info:
@@ -143,7 +143,7 @@ def _moved(before, after, name):
 
 def test_playground_sliders_retrain_and_redraw_the_boundary():
     ipywidgets = pytest.importorskip("ipywidgets")
-    from nnlib.plotting import cluster_playground
+    from nnlib.explorers import cluster_playground
     from nnlib.widgets import LiveExplorer
 
     render, grids = _recording(cluster_playground(MEANS, COVS, [60, 50, 70], n_test=45, epochs=40, seed=0))
@@ -177,7 +177,7 @@ def test_playground_boundary_depends_on_each_setting_and_only_on_them(name, valu
     """Each slider alone moves the boundary; the same settings draw exactly the same one."""
     import matplotlib.pyplot as plt
 
-    from nnlib.plotting import cluster_playground
+    from nnlib.explorers import cluster_playground
 
     render = cluster_playground(MEANS, COVS, 40, n_test=30, epochs=30, seed=1)
 
@@ -194,7 +194,7 @@ def test_playground_boundary_depends_on_each_setting_and_only_on_them(name, valu
 
 
 def test_playground_refuses_an_unknown_activation():
-    from nnlib.plotting import cluster_playground
+    from nnlib.explorers import cluster_playground
 
     render = cluster_playground(MEANS, COVS, 40, n_test=30, epochs=30, seed=1)
     with pytest.raises(ValueError, match="activation must be one of"):
@@ -204,7 +204,7 @@ def test_playground_refuses_an_unknown_activation():
 def test_playground_survives_a_diverging_learning_rate():
     import matplotlib.pyplot as plt
 
-    from nnlib.plotting import cluster_playground
+    from nnlib.explorers import cluster_playground
 
     render = cluster_playground(MEANS, COVS, 40, n_test=30, epochs=30, seed=1)
     fig = render(lr=1e30, hidden=5)  # must draw a figure saying it diverged, not raise

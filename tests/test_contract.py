@@ -1,16 +1,14 @@
 """The notebook/library contract: nnlib is exactly the code the chapters mark with #@save."""
-import importlib.util
+import ast
 import sys
 from pathlib import Path
 
 import jupytext
 import pytest
 
+from tools import export  # the repository's root is on the path (conftest.py lives there)
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("export", ROOT / "tools" / "export.py")
-export = importlib.util.module_from_spec(spec)
-sys.modules["export"] = export
-spec.loader.exec_module(export)
 
 CHAPTERS = export.chapters()
 
@@ -43,11 +41,13 @@ def test_stored_outputs_exist(chapter):
     assert not unexecuted, f"cells never executed in {chapter.name}: {unexecuted[:3]}"
 
 
-def _fake_project(tmp_path, monkeypatch, code):
+def _fake_project(tmp_path, monkeypatch, code, *more):
+    """A repository with one chapter: a first #@save neuron cell (a docstring, then `code`), then `more` cells."""
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "nnlib").mkdir()
     md = tmp_path / "notebooks" / "01_demo.md"
-    md.write_text("# Demo\n\n```{code-cell} ipython3\n#@save neuron\n" + code + "\n```\n")
+    cells = ['"""A demo module."""\n' + code, *more]
+    md.write_text("# Demo\n\n" + "".join(f"```{{code-cell}} ipython3\n#@save neuron\n{c}\n```\n\n" for c in cells))
     monkeypatch.setattr(export, "ROOT", tmp_path)
     monkeypatch.setattr(export, "NOTEBOOKS", tmp_path / "notebooks")
     monkeypatch.setattr(export, "PACKAGE", tmp_path / "nnlib")
@@ -75,13 +75,6 @@ def test_check_fails_when_a_chapter_changes(tmp_path, monkeypatch):
     assert any("neuron.py differs" in p for p in export.stale_files())
 
 
-def test_unknown_module_is_refused(tmp_path, monkeypatch):
-    md = _fake_project(tmp_path, monkeypatch, "x = 1")
-    md.write_text(md.read_text().replace("#@save neuron", "#@save nonsense"))
-    with pytest.raises(SystemExit, match="names no known module"):
-        export.build()
-
-
 def test_a_generated_module_no_chapter_writes_any_more_is_reported_and_removed(tmp_path, monkeypatch):
     _fake_project(tmp_path, monkeypatch, "def double(x):\n    return 2 * x")
     for path, text in export.build().items():
@@ -90,6 +83,7 @@ def test_a_generated_module_no_chapter_writes_any_more_is_reported_and_removed(t
     orphan.write_text(f'"""An old module."""\n{export.GENERATED}\n\nx = 1\n')
     handwritten = tmp_path / "nnlib" / "mnist.py"  # no marker: written by hand, never touched
     handwritten.write_text("def load_mnist():\n    pass\n")
+    monkeypatch.setattr(export, "HANDWRITTEN", {"mnist": []})
     assert export.stale_files() == ["nnlib/retired.py is generated but no chapter writes it any more"]
     monkeypatch.setattr(sys, "argv", ["export.py", "--check"])
     assert export.main() == 1 and orphan.exists()  # --check only reports
@@ -97,3 +91,47 @@ def test_a_generated_module_no_chapter_writes_any_more_is_reported_and_removed(t
     assert export.main() == 0
     assert not orphan.exists() and handwritten.exists()
     assert export.stale_files() == []
+
+
+def test_docstring_and_imports_are_gathered_at_the_top_once_each(tmp_path, monkeypatch):
+    _fake_project(tmp_path, monkeypatch, "import numpy as np\nimport math\n\n\ndef double(x):\n    return 2 * x",
+                  '"""Triples too."""\nimport numpy as np\nfrom nnlib.neuron import double\n'
+                  "from nnlib.data import one_hot\n\n\ndef triple(x):\n    return 3 * np.asarray(x)")
+    text = export.build()[tmp_path / "nnlib" / "neuron.py"]
+    tree = ast.parse(text)
+    assert ast.get_docstring(tree) == "A demo module.\n\nTriples too."
+    imports = [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    assert imports == ["import math", "import numpy as np", "from nnlib.data import one_hot"]  # sorted, once each
+    first_def = next(i for i, node in enumerate(tree.body) if isinstance(node, ast.FunctionDef))
+    assert all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body[1:first_def])  # all at the top
+    assert "from nnlib.neuron import" not in text  # the module's own names need no import
+
+
+@pytest.mark.parametrize("code, old, new, message", [
+    ("x = 1", "#@save neuron", "#@save nonsense", "names no known module"),
+    ("x = 1", '"""A demo module."""\n', "", "must open with the module's docstring"),
+    ("from nnlib.layers import _check_finite\n\nx = 1", "", "", "imports a private name across modules"),
+], ids=["unknown-module", "no-docstring", "private-import"])
+def test_what_the_contract_refuses(tmp_path, monkeypatch, code, old, new, message):
+    md = _fake_project(tmp_path, monkeypatch, code)
+    if old:
+        md.write_text(md.read_text().replace(old, new))
+    with pytest.raises(SystemExit, match=message):
+        export.build()
+
+
+def test_no_generated_module_imports_a_private_name():
+    for path, text in export.build().items():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("nnlib"):
+                assert not [a.name for a in node.names if a.name.startswith("_")], f"{path.name}: {ast.unparse(node)}"
+
+
+def test_a_hand_written_module_must_be_listed(tmp_path, monkeypatch):
+    _fake_project(tmp_path, monkeypatch, "def double(x):\n    return 2 * x")
+    for path, text in export.build().items():
+        path.write_text(text)
+    (tmp_path / "nnlib" / "extra.py").write_text("x = 1\n")
+    assert export.stale_files() == ["nnlib/extra.py is written by hand but not listed in HANDWRITTEN (tools/export.py)"]
+    monkeypatch.setattr(export, "HANDWRITTEN", {"extra": [], "gone": []})
+    assert export.stale_files() == ["nnlib/gone.py is listed in HANDWRITTEN (tools/export.py) but does not exist"]

@@ -51,7 +51,7 @@ def test_minibatches_with_one_generator_give_a_new_order_every_epoch():
 
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, "8"])
 def test_minibatches_refuse_bad_batch_sizes(batch_size):
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match=f"minibatches expects batch_size to be a positive whole number, got {batch_size!r}"):
         list(minibatches(np.zeros((4, 1)), np.zeros(4), batch_size))
 
 
@@ -69,10 +69,10 @@ def test_train_val_split():
 
 @pytest.mark.parametrize("n_val", [0, 10, 11])
 def test_train_val_split_refuses_impossible_sizes(n_val):
-    with pytest.raises(ValueError, match="n_val must be between 1 and 9"):
+    with pytest.raises(ValueError, match=rf"n_val \(of 10 examples\) to be a whole number from 1 to 9, got {n_val}"):
         train_val_split(np.zeros((10, 1)), np.zeros(10), n_val)
 
 
 def test_mismatched_lengths_are_refused():
-    with pytest.raises(ValueError, match="X has 4 examples but Y has 3"):
+    with pytest.raises(ValueError, match="minibatches got 4 examples in X but 3 targets in Y"):
         list(minibatches(np.zeros((4, 1)), np.zeros(3), 2))

@@ -2,7 +2,6 @@
 order, checksums, and downloads from a small HTTP server on 127.0.0.1."""
 import gzip
 import hashlib
-import os
 import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,14 +12,6 @@ import pytest
 
 from nnlib import mnist
 from nnlib.mnist import MNISTChecksumError, load_mnist, read_idx
-
-ROOT = Path(__file__).resolve().parents[1]
-# Where the real data is: NNLIB_DATA (CI sets it) or the shared copy beside the repository.
-REAL_DIR = Path(os.environ.get("NNLIB_DATA") or ROOT.parent / "shared" / "data" / "mnist")
-HAVE_REAL = REAL_DIR.is_dir() and all(
-    (REAL_DIR / n).is_file() or (REAL_DIR / f"{n}.gz").is_file() for n in mnist.FILES.values()
-)
-needs_real = pytest.mark.skipif(not HAVE_REAL, reason=f"real MNIST not found in {REAL_DIR} (set NNLIB_DATA)")
 
 
 @pytest.fixture(autouse=True)
@@ -100,21 +91,19 @@ def test_read_idx_rejects_broken_gzip(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def raw():
-    return load_mnist(REAL_DIR, download=False)
+def raw(mnist_dir):  # mnist_dir: the real files (tests/conftest.py), or the test is skipped
+    return load_mnist(mnist_dir, download=False)
 
 
-@needs_real
-def test_checksums_match_the_shared_sums_file():
-    sums = REAL_DIR / "SHA256SUMS.raw"
+def test_checksums_match_the_shared_sums_file(mnist_dir):
+    sums = mnist_dir / "SHA256SUMS.raw"
     if not sums.is_file():
         pytest.skip(f"no {sums}")
     listed = dict(reversed(line.split()) for line in sums.read_text().splitlines() if line.strip())
     assert listed == mnist.SHA256
 
 
-@needs_real
-def test_raw_shapes_and_types(raw):
+def test_raw_shapes_and_types(mnist_dir, raw):
     assert raw.X_train.shape == (60000, 28, 28) and raw.X_test.shape == (10000, 28, 28)
     assert raw.y_train.shape == (60000,) and raw.y_test.shape == (10000,)
     for array in (raw.X_train, raw.y_train, raw.X_test, raw.y_test):
@@ -124,22 +113,19 @@ def test_raw_shapes_and_types(raw):
     assert set(np.unique(raw.y_test)) == set(range(10))
 
 
-@needs_real
-def test_label_counts(raw):
+def test_label_counts(mnist_dir, raw):
     # MNIST's published class sizes of the training set, digits 0-9.
     expected = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert np.bincount(raw.y_train, minlength=10).tolist() == expected
     assert np.bincount(raw.y_test, minlength=10).sum() == 10000
 
 
-@needs_real
-def test_reads_gz_and_raw_files_alike(raw):
-    np.testing.assert_array_equal(read_idx(REAL_DIR / "t10k-labels-idx1-ubyte.gz"), raw.y_test)
+def test_reads_gz_and_raw_files_alike(mnist_dir, raw):
+    np.testing.assert_array_equal(read_idx(mnist_dir / "t10k-labels-idx1-ubyte.gz"), raw.y_test)
 
 
-@needs_real
-def test_scaled_flat_one_hot_with_validation(raw):
-    data = load_mnist(REAL_DIR, flatten=True, scale=True, one_hot=True, validation=10000, download=False)
+def test_scaled_flat_one_hot_with_validation(mnist_dir, raw):
+    data = load_mnist(mnist_dir, flatten=True, scale=True, one_hot=True, validation=10000, download=False)
     assert data.X_train.shape == (50000, 784) and data.X_val.shape == (10000, 784)
     assert data.X_test.shape == (10000, 784)
     assert data.y_train.shape == (50000, 10) and data.y_val.shape == (10000, 10) and data.y_test.shape == (10000, 10)
@@ -157,9 +143,8 @@ def test_scaled_flat_one_hot_with_validation(raw):
     assert "X_train=float32(50000, 784)" in repr(data)
 
 
-@needs_real
-def test_found_through_NNLIB_DATA(raw, monkeypatch):
-    monkeypatch.setenv("NNLIB_DATA", str(REAL_DIR))
+def test_found_through_NNLIB_DATA(mnist_dir, raw, monkeypatch):
+    monkeypatch.setenv("NNLIB_DATA", str(mnist_dir))
     data = load_mnist(download=False, scale=True, dtype=np.float64)
     assert data.X_test.dtype == np.float64 and data.y_test.dtype == np.uint8
     np.testing.assert_array_equal(data.y_test, raw.y_test)

@@ -204,11 +204,11 @@ def test_layer_refuses_non_numbers_and_activation_classes():
 
 
 @pytest.mark.parametrize("n_inputs, n_neurons, message", [
-    (0, 3, "a Layer needs a positive whole number of inputs, got 0"),
-    (2.5, 3, "a Layer needs a positive whole number of inputs, got 2.5"),
-    ("2", 3, "a Layer needs a positive whole number of inputs, got '2'"),
-    (2, 0, "a Layer needs a positive whole number of neurons, got 0"),
-    (2, True, "a Layer needs a positive whole number of neurons, got True"),
+    (0, 3, "Layer expects the number of inputs n_inputs to be a positive whole number, got 0"),
+    (2.5, 3, "Layer expects the number of inputs n_inputs to be a positive whole number, got 2.5"),
+    ("2", 3, "Layer expects the number of inputs n_inputs to be a positive whole number, got '2'"),
+    (2, 0, "Layer expects the number of neurons n_neurons to be a positive whole number, got 0"),
+    (2, True, "Layer expects the number of neurons n_neurons to be a positive whole number, got True"),
 ])
 def test_layer_sizes_must_be_positive_whole_numbers(n_inputs, n_neurons, message):
     with pytest.raises(ValueError, match=f"^{message}$"):
@@ -226,7 +226,7 @@ def test_network_refuses_layers_that_do_not_fit():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match=r"gives 4 outputs.*expects 5 inputs"):
         Network([Layer(3, 4, Sigmoid(), rng=rng), Layer(5, 1, Identity(), rng=rng)], MSE())
-    with pytest.raises(ValueError, match="at least one layer"):
+    with pytest.raises(ValueError, match="^Network expects layers to hold at least one Layer, got an empty list$"):
         Network([], MSE())
 
 
@@ -236,9 +236,10 @@ def test_network_refuses_what_is_not_a_list_of_layers_or_a_loss():
         Network([layer], MSE)
     with pytest.raises(TypeError, match="^loss must have forward and backward methods, got 'mse'$"):
         Network([layer], "mse")
-    with pytest.raises(TypeError, match="^a Network is made of Layer objects, but layer 1 is 3$"):
+    with pytest.raises(TypeError, match="^Network expects layers to be Layer objects, but item 1 is 3$"):
         Network([Layer(2, 3, ReLU(), rng=0), 3], MSE())
-    with pytest.raises(TypeError, match=r"list of Layer objects, got Layer\(2, 1, Identity\(\)\).*Network\(\[layer\], loss\)"):
+    with pytest.raises(TypeError, match=r"list of Layer objects, got Layer\(2, 1, Identity\(\)\) \(for a single one write "
+                                        r"\[Layer\(2, 1, Identity\(\)\)\]\)"):
         Network(layer, MSE())
 
 
@@ -248,16 +249,16 @@ def _fit_data():
 
 
 @pytest.mark.parametrize("X, Y, settings, error, message", [
-    (np.zeros((0, 2)), np.zeros(0), {}, ValueError, r"fit got no examples to train on: X has shape \(0, 2\)"),
-    (np.zeros(4), np.zeros(4), {}, ValueError, r"fit expects X of shape \(examples, 2\), one example per row, got \(4,\)"),
-    (np.zeros((4, 3)), np.zeros(4), {}, ValueError, r"X of shape \(examples, 2\).*got \(4, 3\)"),
-    ([["a", "b"]], [1.0], {}, TypeError, "fit expects X and Y to hold numbers, got arrays of dtype <U1 and float64"),
-    ([[np.nan, 1.0]], [1.0], {}, ValueError, "NaN or infinite values in X or Y"),
-    ([[1.0, 1.0]], [np.inf], {}, ValueError, "NaN or infinite values in X or Y"),
-    (None, None, {"epochs": 0}, ValueError, "fit expects epochs to be a whole number >= 1, got 0"),
-    (None, None, {"epochs": -1}, ValueError, "epochs to be a whole number >= 1, got -1"),
-    (None, None, {"epochs": 2.5}, ValueError, r"epochs to be a whole number >= 1, got 2\.5"),
-    (None, None, {"epochs": True}, ValueError, "epochs to be a whole number >= 1, got True"),
+    (np.zeros((0, 2)), np.zeros(0), {}, ValueError, r"fit got an empty batch of shape \(0, 2\)"),
+    (np.zeros(4), np.zeros(4), {}, ValueError, r"fit expects X of shape \(batch, 2\), got \(4,\)"),
+    (np.zeros((4, 3)), np.zeros(4), {}, ValueError, r"X of shape \(batch, 2\), got \(4, 3\)"),
+    ([["a", "b"]], [1.0], {}, TypeError, "fit expects X to hold numbers, got list of dtype <U1"),
+    ([[np.nan, 1.0]], [1.0], {}, ValueError, r"fit: X contains NaN or infinite values \(the first in row 0"),
+    ([[1.0, 1.0]], [np.inf], {}, ValueError, r"fit: Y contains NaN or infinite values \(the first in row 0"),
+    (None, None, {"epochs": 0}, ValueError, "fit expects epochs to be a positive whole number, got 0"),
+    (None, None, {"epochs": -1}, ValueError, "epochs to be a positive whole number, got -1"),
+    (None, None, {"epochs": 2.5}, ValueError, r"epochs to be a positive whole number, got 2\.5"),
+    (None, None, {"epochs": True}, ValueError, "epochs to be a positive whole number, got True"),
     (None, None, {"lr": "0.1"}, TypeError, r"fit expects the learning rate lr to be a number > 0, got '0\.1'"),
     (None, None, {"lr": None}, TypeError, "learning rate lr to be a number > 0, got None"),
     (None, None, {"lr": 0.0}, ValueError, r"fit expects a finite learning rate lr > 0, got 0\.0"),
@@ -328,7 +329,7 @@ def test_fit_needs_tqdm_only_for_the_bar(monkeypatch):
 def test_fit_refuses_mismatched_rows_and_reports_divergence():
     rng = np.random.default_rng(0)
     net = _network(rng, [2, 3, 1], [ReLU(), Identity()])
-    with pytest.raises(ValueError, match="10 rows in X and 9"):
+    with pytest.raises(ValueError, match="fit got 10 examples in X but 9 targets in Y"):
         net.fit(np.zeros((10, 2)), np.zeros(9), lr=0.1, epochs=1, progress=False)
     X = rng.normal(size=(50, 2)) * 10
     with pytest.raises(FloatingPointError, match="smaller learning rate"):

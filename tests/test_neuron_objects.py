@@ -99,15 +99,15 @@ def test_backward_refuses_bad_calls():
     with pytest.raises(RuntimeError, match=r"^Neuron\(2\): call forward\(x\) before backward\(dz\)$"):
         neuron.backward(1.0)
     neuron.forward([1.0, 1.0])
-    with pytest.raises(TypeError, match=r"^Neuron\(2\)\.backward expects dz to be one number \(dL/dz\), got array"):
+    with pytest.raises(TypeError, match=r"^Neuron\(2\) expects the gradient dz = dL/dz to be a number, got array"):
         neuron.backward(np.array([1.0, 2.0]))
 
 
 @pytest.mark.parametrize("lr, error, message", [
-    (-0.1, ValueError, r"Neuron\(2\)\.backward expects a finite learning rate lr >= 0, got -0\.1$"),
+    (-0.1, ValueError, r"Neuron\(2\) expects a finite learning rate lr >= 0, got -0\.1$"),
     (float("nan"), ValueError, "expects a finite learning rate lr >= 0, got nan$"),
     (float("inf"), ValueError, "expects a finite learning rate lr >= 0, got inf$"),
-    ("a", TypeError, r"Neuron\(2\)\.backward expects the learning rate lr to be a number >= 0, got 'a'$"),
+    ("a", TypeError, r"Neuron\(2\) expects the learning rate lr to be a number >= 0, got 'a'$"),
     (None, TypeError, "expects the learning rate lr to be a number >= 0, got None$"),
     (np.array([0.1, 0.2]), TypeError, r"expects the learning rate lr to be a number >= 0, got array\(\[0\.1, 0\.2\]\)$"),
 ], ids=["negative", "nan", "inf", "text", "None", "array"])
@@ -128,11 +128,11 @@ def test_backward_accepts_numpy_and_integer_learning_rates():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"n_inputs": 0}, "Neuron needs a positive whole number of inputs, got 0$"),
-    ({"n_inputs": 2.5}, r"Neuron needs a positive whole number of inputs, got 2\.5$"),
-    ({"n_inputs": True}, "Neuron needs a positive whole number of inputs, got True$"),
-    ({"n_inputs": 2, "clip": 0}, "clip must be None or a positive number, got 0$"),
-    ({"n_inputs": 2, "clip": -1.0}, r"clip must be None or a positive number, got -1\.0$"),
+    ({"n_inputs": 0}, "^Neuron expects the number of inputs n_inputs to be a positive whole number, got 0$"),
+    ({"n_inputs": 2.5}, r"number of inputs n_inputs to be a positive whole number, got 2\.5$"),
+    ({"n_inputs": True}, "number of inputs n_inputs to be a positive whole number, got True$"),
+    ({"n_inputs": 2, "clip": 0}, "^Neuron expects a finite gradient limit clip > 0, got 0$"),
+    ({"n_inputs": 2, "clip": -1.0}, r"gradient limit clip > 0, got -1\.0$"),
     ({"n_inputs": 2, "w": [1.0, 2.0, 3.0]}, r"Neuron\(2\) expects w of shape \(2,\), got \(3,\)$"),
 ], ids=["no-inputs", "fraction", "bool", "clip-0", "clip-negative", "w-too-long"])
 def test_constructor_refuses_bad_arguments(kwargs, message):
@@ -143,7 +143,7 @@ def test_constructor_refuses_bad_arguments(kwargs, message):
 @pytest.mark.parametrize("b, shown", [("abc", "'abc'"), ([1, 2], r"\[1, 2\]"), (np.array([1.0]), r"array\(\[1\.\]\)"),
                                       (None, "None")], ids=["text", "list", "array", "None"])
 def test_constructor_refuses_a_bias_that_is_not_one_number(b, shown):
-    with pytest.raises(TypeError, match=rf"^Neuron\(3\) expects the bias b to be one number, got {shown}$"):
+    with pytest.raises(TypeError, match=rf"^Neuron\(3\) expects the bias b to be a number, got {shown}$"):
         Neuron(3, b=b)
 
 

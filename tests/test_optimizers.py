@@ -78,10 +78,10 @@ def test_adam_keeps_float32_and_allocates_its_state_once():
     params, grads = problem(np.float32)
     opt = Adam()
     opt.step(params, grads)
-    state = [id(a) for a in opt.m + opt.v + opt.tmp]
+    state = [id(a) for a in opt.m + opt.v]
     opt.step(params, grads)
     assert all(p.dtype == np.float32 for p in params + opt.m + opt.v)
-    assert [id(a) for a in opt.m + opt.v + opt.tmp] == state
+    assert [id(a) for a in opt.m + opt.v] == state  # m and v are updated in place
 
 
 def test_adam_matches_keras():
@@ -105,7 +105,7 @@ def test_adam_matches_keras():
 
 
 def test_adam_keeps_its_moments_out_of_the_subnormal_numbers():
-    """A weight whose gradient stops has its M shrink by beta1 per step; without the flush every
+    """A weight whose gradient stops has its m shrink by beta1 per step; without the flush every
     100 steps it would sit among float32's slow subnormal numbers (below 1.2e-38) after ~830 steps."""
     params, grads = [np.ones(3, np.float32)], [np.array([1.0, 0.0, 1e-3], np.float32)]
     opt = Adam()
@@ -113,7 +113,7 @@ def test_adam_keeps_its_moments_out_of_the_subnormal_numbers():
     grads[0][:] = 0.0
     for _ in range(849):
         opt.step(params, grads)
-    M = opt.m[0]
+    m = opt.m[0]
     tiny = np.finfo(np.float32).tiny  # the smallest normal float32
-    assert np.all((M == 0) | (np.abs(M) >= tiny)), f"subnormal moments left: {M}"
-    assert np.all(M == 0), "a moment 0.9^849 times its start is far below 1e-30 and must have been zeroed"
+    assert np.all((m == 0) | (np.abs(m) >= tiny)), f"subnormal moments left: {m}"
+    assert np.all(m == 0), "a moment 0.9^849 times its start is far below 1e-30 and must have been zeroed"

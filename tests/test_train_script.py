@@ -1,20 +1,18 @@
 """scripts/train_mnist.py: its argument checks, how it records runs, and that its defaults are chapter 5's."""
 import ast
+import dataclasses
 import importlib.util
-import inspect
 import json
-import os
 import re
 import shlex
 from pathlib import Path
 
 import pytest
 
+import nnlib
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "notebooks" / "05_mnist_mlp.md"
-MNIST_DIR = Path(os.environ.get("NNLIB_DATA") or ROOT.parent / "shared" / "data" / "mnist")
-needs_mnist = pytest.mark.skipif(not any(MNIST_DIR.glob("train-images-idx3-ubyte*")),
-                                 reason=f"real MNIST not found in {MNIST_DIR} (set NNLIB_DATA)")
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +101,8 @@ def test_main_records_the_command_that_reproduces_the_run(script, no_training, t
     assert run["epochs"] == 2 and run["test_accuracy"] == 0.25 and run["machine"]
 
 
-@needs_mnist
-def test_a_tiny_real_run_is_recorded(script, tmp_path, monkeypatch):
-    monkeypatch.setenv("NNLIB_DATA", str(MNIST_DIR))
+def test_a_tiny_real_run_is_recorded(script, tmp_path, monkeypatch, mnist_dir):
+    monkeypatch.setenv("NNLIB_DATA", str(mnist_dir))
     path = tmp_path / "runs.json"
     result = script.main(["mse", "--epochs", "1", "--quiet", "--record", str(path)])
     assert result["val_accuracy"] > 0.8 and result["test_accuracy"] > 0.8
@@ -133,40 +130,16 @@ def chapter_code() -> str:
     return "\n".join(re.findall(r"```\{code-cell\} ipython3\n(.*?)```", CHAPTER.read_text(), re.S))
 
 
-def find(pattern: str, code: str):
-    """The groups that `pattern` matches in the chapter's code (the same wherever it matches), as values."""
-    found = re.findall(pattern, code, re.S)
-    assert found, f"{CHAPTER.name} has no code matching {pattern!r}: did the chapter change?"
-    assert len(set(found)) == 1, f"{CHAPTER.name}: {pattern!r} matches different values {found}"
-    groups = found[0] if isinstance(found[0], tuple) else (found[0],)
-    values = tuple(ast.literal_eval(g) for g in groups)
-    return values if len(values) > 1 else values[0]
-
-
 def test_default_configurations_are_the_chapters(script):
-    from nnlib import shift_images
-
+    """The script's settings are the chapter's MNIST_RUNS, written down once in the chapter, and the
+    chapter trains its networks from those very runs."""
+    assert script.CONFIGS == {name: dict(dataclasses.asdict(run), sizes=list(run.sizes))
+                              for name, run in nnlib.MNIST_RUNS.items()}
+    assert nnlib.MNIST_RUNS == {"mse": nnlib.MSE_RUN, "sgd": nnlib.SGD_RUN, "adam": nnlib.ADAM_RUN}
     code = chapter_code()
-    assert find(r"\nSEED = (\d+)", code) == script.parser().get_default("seed")
-    mse, sgd, adam = (script.CONFIGS[name] for name in ("mse", "sgd", "adam"))
-
-    assert find(r"net_mse = mlp\((\[[\d, ]+\]), output=Sigmoid\(\)\)", code) == mse["sizes"]
-    assert (mse["output"], mse["loss"], mse["optimizer"]) == ("sigmoid", "mse", "sgd")
-    assert find(r"\nMSE_EPOCHS = (\d+)", code) == mse["epochs"]
-    assert find(r"fit\(net_mse, MSE\(\), SGD\(lr=([\d.]+)\),.*?batch_size=(\d+)", code) == (mse["lr"], mse["batch_size"])
-    assert (mse["decay"], mse["shift"]) == ("none", 0)
-
-    assert find(r"\nnet = mlp\((\[[\d, ]+\])\)", code) == sgd["sizes"]
-    assert (sgd["output"], sgd["loss"], sgd["optimizer"]) == ("logits", "softmax_cross_entropy", "sgd")
-    assert find(r"\nEPOCHS, LR0 = (\d+), ([\d.]+)", code) == (sgd["epochs"], sgd["lr"])
-    assert "loss, sgd = SoftmaxCrossEntropy(), SGD(lr=LR0)" in code
-    assert find(r"fit\(net, loss, sgd, X_epoch, y_train, epochs=1, batch_size=(\d+)", code) == sgd["batch_size"]
-    assert "return LR0 * (1 - (epoch - 1) / EPOCHS)" in code and sgd["decay"] == "linear"
-    assert "X_epoch = shift_images(X_train, train_rng)\n" in code
-    assert inspect.signature(shift_images).parameters["max_shift"].default == sgd["shift"]
-
-    assert find(r"net_adam = mlp\((\[[\d, ]+\])\)", code) == adam["sizes"]
-    assert (adam["output"], adam["loss"], adam["optimizer"]) == ("logits", "softmax_cross_entropy", "adam")
-    assert find(r"\nADAM_EPOCHS = (\d+)", code) == adam["epochs"]
-    assert find(r"fit\(net_adam, SoftmaxCrossEntropy\(\), Adam\(lr=([\de.-]+)\),.*?batch_size=(\d+)", code) == (
-        adam["lr"], adam["batch_size"])
+    seed = re.search(r"\nSEED = (\d+)", code)
+    assert seed and ast.literal_eval(seed.group(1)) == script.parser().get_default("seed")
+    assert "net_mse = MSE_RUN.network(seed=SEED)" in code and "epochs=MSE_RUN.epochs, batch_size=MSE_RUN.batch_size" in code
+    assert "= train_run(SGD_RUN, data, seed=SEED" in code
+    assert re.search(r"= train_run\(\s*ADAM_RUN, data, seed=SEED", code)
+    assert script.train.__code__.co_names.count("train_run") == 1  # the script trains with the chapter's loop
