@@ -279,3 +279,21 @@ def test_the_playground_links_its_files_only_where_it_is_used(tmp_path):
     assert page("twice").count('class="nn-playground"') == 1
     assert '<div class="nn-playground" id="playground" data-preset="neuron">' in page("boxed")
     assert "In JupyterLab" not in page("boxed") and "_static/playground/nn.js" in page("boxed")
+
+
+CHAPTER_SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_SOURCES, ids=lambda p: p.name)
+def test_links_work_in_jupyterlab_as_well_as_on_the_site(chapter):
+    """A `[text](#label)` link resolves on the site wherever the label is, but JupyterLab (one
+    notebook at a time) only finds labels of the same notebook: another chapter is linked by its
+    file, `[chapter 2](02_neuron_objects.ipynb)`, which both places open."""
+    text = chapter.read_text()
+    labels = set(re.findall(r"^\(([\w-]+)\)=\s*$", text, flags=re.M))
+    for label in re.findall(r"\]\(#([\w-]+)\)", text):
+        assert label in labels, (
+            f"{chapter.name} links to #{label}, a label this chapter does not define: "
+            f"JupyterLab cannot follow it (link the other chapter's .ipynb instead)")
+    for target in re.findall(r"\]\(([\w.-]+\.ipynb)(?:#[\w-]*)?\)", text):
+        assert (chapter.parent / target).exists(), f"{chapter.name} links to {target}, which does not exist"
