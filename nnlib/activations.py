@@ -20,7 +20,6 @@ class Identity:
         return dA
 
 
-# --- from notebooks/03_layer_of_neurons.md
 class Sigmoid:
     """A = 1 / (1 + e^-Z), squashing any number into (0, 1); dA/dZ = A (1 - A)."""
 
@@ -36,7 +35,6 @@ class Sigmoid:
         return dA * self.A * (1.0 - self.A)
 
 
-# --- from notebooks/03_layer_of_neurons.md
 class ReLU:
     """A = max(0, Z); the gradient passes where Z > 0 and stops where Z <= 0."""
 

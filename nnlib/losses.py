@@ -23,6 +23,22 @@ class MSE:
         return (2.0 / self.diff.size) * self.diff
 
 
+class BinaryCrossEntropy:
+    """L = mean of -[Y log A + (1 - Y) log(1 - A)] for probabilities A and labels Y in {0, 1};
+    dL/dA = (A - Y) / (A (1 - A)) / A.size, which a Sigmoid before it turns into (A - Y) / A.size."""
+
+    A = Y = None  # the last forward's probabilities and labels, remembered for backward
+
+    def forward(self, A, Y):
+        A, Y = checks.same_shape(A, Y, "BinaryCrossEntropy")
+        self.A, self.Y = np.clip(A, 1e-12, 1 - 1e-12), Y  # a sigmoid can round to exactly 0 or 1: no log(0)
+        return float(-np.mean(Y * np.log(self.A) + (1 - Y) * np.log(1 - self.A)))
+
+    def backward(self):
+        checks.forward_first(self.A, "BinaryCrossEntropy()", "forward(A, Y)", "backward()")
+        return (self.A - self.Y) / (self.A * (1 - self.A) * self.A.size)
+
+
 # --- from notebooks/04_matrix_layers.md
 class SoftmaxCrossEntropy:
     """Softmax and cross-entropy fused, computed from the logits Z (batch, k).
@@ -49,4 +65,4 @@ class SoftmaxCrossEntropy:
         return dZ
 
 
-__all__ = ['MSE', 'SoftmaxCrossEntropy']
+__all__ = ['MSE', 'BinaryCrossEntropy', 'SoftmaxCrossEntropy']
