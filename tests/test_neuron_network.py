@@ -422,3 +422,47 @@ def test_integer_seeds_are_accepted_and_reproducible():
     (h1, w1), (h2, w2) = run(), run()
     assert h1 == h2
     np.testing.assert_array_equal(w1, w2)
+
+
+# ---------------------------------------------------------------- the binary cross-entropy (issue 14)
+
+def test_binary_cross_entropy_value_and_gradient():
+    from nnlib.losses import BinaryCrossEntropy
+
+    A, Y = np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 0.0])
+    loss = BinaryCrossEntropy()
+    assert loss.forward(A, Y) == pytest.approx(-np.mean([np.log(0.9), np.log(0.8), np.log(0.4)]))
+    dA = loss.backward()
+    assert rel_error(dA, numerical_gradient(lambda: loss.forward(A, Y), A)) < 1e-6
+
+
+def test_binary_cross_entropy_after_a_sigmoid_gives_a_minus_y():
+    from nnlib.losses import BinaryCrossEntropy
+
+    Z, Y = np.array([-3.0, 0.5, 2.0, -0.1]), np.array([1.0, 0.0, 1.0, 1.0])
+    sigmoid, loss = Sigmoid(), BinaryCrossEntropy()
+    A = sigmoid.forward(Z)
+    loss.forward(A, Y)
+    assert np.allclose(sigmoid.backward(loss.backward()), (A - Y) / len(Y))
+
+
+def test_binary_cross_entropy_is_finite_at_saturated_outputs_and_checks_shapes():
+    from nnlib.losses import BinaryCrossEntropy
+
+    loss = BinaryCrossEntropy()
+    assert np.isfinite(loss.forward(np.array([0.0, 1.0]), np.array([1.0, 0.0])))
+    assert np.all(np.isfinite(loss.backward()))
+    with pytest.raises(ValueError, match="BinaryCrossEntropy"):
+        loss.forward(np.array([0.5, 0.5]), np.array([[1.0], [0.0]]))
+    with pytest.raises(RuntimeError, match="BinaryCrossEntropy"):
+        BinaryCrossEntropy().backward()
+
+
+def test_a_2_2_1_network_with_the_cross_entropy_solves_xor():
+    from nnlib.losses import BinaryCrossEntropy
+
+    X, Y = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float), np.array([0.0, 1.0, 1.0, 0.0])
+    rng = np.random.default_rng(0)
+    net = Network([Layer(2, 2, Sigmoid(), rng=rng), Layer(2, 1, Sigmoid(), rng=rng)], BinaryCrossEntropy())
+    net.fit(X, Y, lr=2.0, epochs=500, rng=np.random.default_rng(0), progress=False)
+    assert np.max(np.abs(net.predict(X)[:, 0] - Y)) < 0.1

@@ -351,3 +351,40 @@ def test_static_explorer_precomputes_one_image_per_learning_rate(chapter):
     images = json.loads(re.search(r"var images = (\[.*?\]);", page).group(1))
     assert len(images) == 3 and all(image.startswith("data:image/png;base64,") for image in images)
     assert len(set(images)) == 3  # three different figures
+
+
+# ---------------------------------------------------------------- the finite-difference check (issue 14)
+
+def test_numerical_gradient_matches_a_known_derivative_and_puts_every_entry_back():
+    from nnlib import numerical_gradient
+
+    v = np.array([[1.0, -2.0], [0.5, 3.0]])
+    before = v.copy()
+    grad = numerical_gradient(lambda: float(np.sum(v**3)), v)
+    assert grad.shape == v.shape and np.allclose(grad, 3 * before**2, rtol=1e-6)
+    assert np.array_equal(v, before)
+
+
+def test_numerical_gradient_puts_the_entry_back_when_f_fails_and_refuses_integer_arrays():
+    from nnlib import numerical_gradient
+
+    v = np.array([1.0, 2.0])
+
+    def failing():
+        raise ZeroDivisionError("no")
+
+    with pytest.raises(ZeroDivisionError):
+        numerical_gradient(failing, v)
+    assert np.array_equal(v, [1.0, 2.0])
+    with pytest.raises(TypeError, match="float numpy array"):
+        numerical_gradient(lambda: 0.0, np.array([1, 2]))
+    with pytest.raises(ValueError, match="step h"):
+        numerical_gradient(lambda: 0.0, v, h=0.0)
+
+
+def test_relative_error_is_zero_for_equal_and_near_one_for_unrelated_gradients():
+    from nnlib import relative_error
+
+    assert relative_error(np.array([1.0, -2.0]), np.array([1.0, -2.0])) == 0.0
+    assert relative_error(np.array([1.0, 0.0]), np.array([-1.0, 0.0])) == pytest.approx(1.0)
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
