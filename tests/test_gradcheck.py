@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import (MSE, Dense, Identity, ReLU, Sequential, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh,
+from nnlib import (MSE, BinaryCrossEntropy, Dense, Identity, ReLU, Sequential, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh,
                    check_gradients, one_hot)
 
 F64 = np.float64
 TOL = 1e-6
 ACTIVATIONS = [Identity, Sigmoid, ReLU, Tanh, Softmax]
-LOSSES = [MSE, SoftmaxCrossEntropy]
+LOSSES = [MSE, SoftmaxCrossEntropy, BinaryCrossEntropy]
 
 
 def test_every_matrix_layer_activation_and_loss_of_nnlib_is_checked_here():
@@ -72,6 +72,13 @@ def test_softmax_layer_then_mse():
     gen = np.random.default_rng(3)
     net = Sequential([Dense(4, 3, rng=gen, dtype=F64), Softmax()])
     report = check_gradients(net, MSE(), X, one_hot(labels, 3, dtype=F64))
+    assert report.ok, report
+
+
+def test_sigmoid_output_then_binary_cross_entropy():
+    X, labels, _ = data()
+    net = Sequential([Dense(4, 1, rng=np.random.default_rng(5), dtype=F64), Sigmoid()])
+    report = check_gradients(net, BinaryCrossEntropy(), X, (labels[:, None] % 2).astype(F64))
     assert report.ok, report
 
 
