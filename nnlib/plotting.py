@@ -1,4 +1,4 @@
-"""Plots the chapters reuse (matplotlib; not imported by `import nnlib`).
+"""Diagrams drawn with matplotlib: draw_graph, the boxes and arrows of chapters 1 and 3.
 
 Plots the chapters reuse (matplotlib; not imported by `import nnlib`).
 """
