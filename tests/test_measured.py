@@ -185,4 +185,4 @@ def test_the_chapters_have_measured_cells():
     """The float32 training of chapters 5-7 is measured (chapter 6 alone has several such cells)."""
     measured = {c.name: sum("measured" in cell.metadata for cell in nbformat.read(c, as_version=4).cells)
                 for c in CHAPTERS}
-    assert measured["06_mnist_mlp.ipynb"] >= 5 and measured["07_gaussian_clusters.ipynb"] >= 2, measured
+    assert measured["05_training_toolkit.ipynb"] >= 3 and measured["06_mnist_mlp.ipynb"] >= 5 and measured["07_gaussian_clusters.ipynb"] >= 2, measured
