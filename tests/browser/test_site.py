@@ -43,7 +43,7 @@ OUTPUT_TABLES = {"notebooks/06_mnist_mlp.html": 1}
 # Words a page rendered from code must show (book/_ext/nnbook.py's directives).
 PAGE_WORDS = {
     "book/nnlib/handwritten.html": ["whole_number", "load_mnist", "read_idx", "mnist_files", "keras_twin",
-                                    "train_keras", "train_nnlib", "LiveExplorer", "static_explorer"],
+                                    "train_keras", "train_nnlib", "LiveExplorer", "static_explorer", "DenseA", "SoftplusE"],
 }
 # A Markdown table's separator row, left as text: the Markdown was not parsed.
 RAW_TABLE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
