@@ -75,7 +75,7 @@ unit: $(STAMP)
 
 # Every chapter under nbval: exact outputs compared exactly, measured cells by value (conftest.py
 # loads tools/nbval_measured.py, which prints what moved). One chapter:
-#   make nbval NOTEBOOKS=notebooks/05_mnist_mlp.ipynb
+#   make nbval NOTEBOOKS=notebooks/06_mnist_mlp.ipynb
 NBVAL = $(BIN)/python -m pytest --nbval $(NOTEBOOKS) \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=$(CELL_TIMEOUT)
 nbval: $(STAMP)

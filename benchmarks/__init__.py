@@ -9,7 +9,7 @@ One run, on one machine, measures:
 1. numpy's matrix-multiply rate (GFLOP/s, float32 and float64) at exactly the shapes of each
    configuration's forward and backward products, and from it the matmul-only lower bound of an
    epoch: the time of that epoch's matrix products and nothing else (`matmul.py`);
-2. the chapter 5 configurations trained on MNIST with nnlib and with their Keras twins (same
+2. the chapter 6 configurations trained on MNIST with nnlib and with their Keras twins (same
    architecture, initial weights, optimizer and batch size): seconds per epoch, Keras's
    compile time apart, test accuracy, and the training time until the test accuracy first
    reaches 98 % (`training.py`);

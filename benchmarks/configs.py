@@ -1,7 +1,7 @@
-"""Chapter 5's three MNIST networks as the benchmark names them, and how to build each with nnlib.
+"""Chapter 6's three MNIST networks as the benchmark names them, and how to build each with nnlib.
 
 The networks and their training settings are the chapter's own (`nnlib.MNIST_RUNS`, written in
-chapter 5), so the benchmark measures exactly what the chapter trains. One difference: like the
+chapter 6), so the benchmark measures exactly what the chapter trains. One difference: like the
 chapter's comparison with Keras, the benchmark trains without the shifted images (Keras would
 need extra code for them), so mlp_sgd is `SGD_RUN` with shift=0.
 """
@@ -15,7 +15,7 @@ import nnlib
 
 @dataclass(frozen=True)
 class Config:
-    """One of chapter 5's runs, under the name the benchmark's results use."""
+    """One of chapter 6's runs, under the name the benchmark's results use."""
 
     name: str
     run: nnlib.MNISTRun

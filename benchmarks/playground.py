@@ -2,7 +2,7 @@
 
     python -m benchmarks.playground [--site _build/stored/_build/html] [--seconds 5]
 
-Opens chapter 6's playground in headless Chromium (Debian's /usr/bin/chromium, or $CHROMIUM)
+Opens chapter 7's playground in headless Chromium (Debian's /usr/bin/chromium, or $CHROMIUM)
 from the built site (`make site` or `make book` builds it), sets a 2-16-16-3 network on the
 chapter's 600 clusters points (450 to train on, 150 to test), presses play and counts the
 training steps the page makes in `--seconds` of wall time. Every animation frame the page
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "notebooks/06_gaussian_clusters.html"
+PAGE = "notebooks/07_gaussian_clusters.html"
 SETTINGS = {
     "full batch (450 points a step)": "?data=clusters&layers=16-16&act=relu&opt=adam&lr=0.01&batch=all&seed=2",
     "batches of 32": "?data=clusters&layers=16-16&act=relu&opt=adam&lr=0.01&batch=32&seed=2",
@@ -83,7 +83,7 @@ def main(argv=None):
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            print(f"Playground speed: chapter 6, a 2-16-16-3 ReLU network with Adam, in headless Chromium "
+            print(f"Playground speed: chapter 7, a 2-16-16-3 ReLU network with Adam, in headless Chromium "
                   f"({browser.version}), {args.seconds:g} s of play per setting")
             for label, setting in SETTINGS.items():
                 r = measure(browser, f"http://127.0.0.1:{httpd.server_address[1]}", setting, args.seconds)

@@ -16,7 +16,7 @@ from nnlib.optimizers import SGD, Adam
 from nnlib.training import fit
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def mlp(sizes, *, seed=0, output=None):
     """A multilayer perceptron: Dense layers of the given sizes, ReLU between them,
     and `output` (e.g. Sigmoid()) after the last one, or nothing (logits)."""
@@ -28,7 +28,7 @@ def mlp(sizes, *, seed=0, output=None):
     return Sequential(layers)
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 @dataclass(frozen=True)
 class MNISTRun:
     """One of this chapter's MNIST networks and how it is trained."""
@@ -64,7 +64,7 @@ class MNISTRun:
 MSE_RUN = MNISTRun(sizes=(784, 16, 10), loss="mse", optimizer="sgd", lr=2.0, batch_size=32, epochs=10)
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def shift_images(X, rng=None, max_shift=1):
     """Move every 28x28 image (rows of 784 pixels) by a random whole number of pixels,
     at most max_shift in each direction; the pixels shifted in are blank (0)."""
@@ -82,7 +82,7 @@ def shift_images(X, rng=None, max_shift=1):
     return out.reshape(len(X), 784)
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def train_run(run, data, *, seed=0, on_epoch=None):
     """Train a fresh run.network(seed) as this chapter does; return (net, history).
 
@@ -112,14 +112,14 @@ SGD_RUN = MNISTRun(sizes=(784, 100, 200, 10), loss="softmax_cross_entropy", opti
                    batch_size=32, epochs=12, decay="linear", shift=1)
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 ADAM_RUN = MNISTRun(sizes=(784, 128, 64, 10), loss="softmax_cross_entropy", optimizer="adam", lr=1e-3,
                     batch_size=64, epochs=5)
 
 MNIST_RUNS = {"mse": MSE_RUN, "sgd": SGD_RUN, "adam": ADAM_RUN}  # by the names scripts/train_mnist.py uses
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def predict_digit(net, image):
     """The digit `net` reads in one image, and its probability: (digit, p).
 

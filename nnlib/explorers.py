@@ -9,7 +9,7 @@ import numpy as np
 from nnlib.plotting import plot_history, plot_decision_boundary
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def mnist_explorer(X, y, X_val, y_val, *, epochs=10, batch_size=32, seed=0):
     """Return render(lr, hidden) -> Figure for the learning-rate x hidden-size sliders.
 
@@ -51,7 +51,7 @@ def mnist_explorer(X, y, X_val, y_val, *, epochs=10, batch_size=32, seed=0):
     return render
 
 
-# --- from notebooks/06_gaussian_clusters.md
+# --- from notebooks/07_gaussian_clusters.md
 def cluster_playground(means, covs, n_per_cluster, *, n_test=150, epochs=200, seed=0):
     """Return render(lr, hidden, l2, activation="relu", spread=1.0) -> Figure, for the explorers.
 

@@ -75,7 +75,7 @@ class MNISTChecksumError(ValueError):
 
 
 # ---------------------------------------------------------------------------
-# The IDX format (chapter 5 shows this function).
+# The IDX format (chapter 6 shows this function).
 
 # Byte 2 of the header says what the values are; MNIST uses only 0x08.
 # Multi-byte values are stored big-endian (">").

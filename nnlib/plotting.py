@@ -34,7 +34,7 @@ def draw_graph(ax, nodes, edges, *, fontsize=12, label_dy=0.0):
     ax.set_axis_off()
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def show_digits(images, labels=None, *, predictions=None, confidences=None, ncols=10, size=1.0, title=None):
     """A grid of digit images (rows of 784 pixels or 28x28 arrays), titled with their labels.
 
@@ -119,7 +119,7 @@ class LivePlot:
             self.handle.update(self.fig)
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def confusion_matrix(y_true, y_pred, n_classes=10):
     """C[i, j] = how many examples of class i were predicted as class j."""
     C = np.zeros((n_classes, n_classes), dtype=int)
@@ -166,7 +166,7 @@ def plot_weights(W, *, ncols=10, size=1.0, title=None):
     return fig
 
 
-# --- from notebooks/06_gaussian_clusters.md
+# --- from notebooks/07_gaussian_clusters.md
 _CLUSTER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
 
 

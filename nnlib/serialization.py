@@ -9,7 +9,7 @@ import numpy as np
 from nnlib.layers import Sequential
 
 
-# --- from notebooks/05_mnist_mlp.md
+# --- from notebooks/06_mnist_mlp.md
 def _npz_path(path):
     """`path` as a Path ending in .npz (np.savez would add the suffix anyway)."""
     path = Path(path)

@@ -1,11 +1,11 @@
-"""Train chapter 5's MNIST networks from the command line, and record the results.
+"""Train chapter 6's MNIST networks from the command line, and record the results.
 
     python scripts/train_mnist.py sgd                     # 784-100-200-10, as in the chapter
     python scripts/train_mnist.py sgd --epochs 30 --record results/mnist_runs.json
     python scripts/train_mnist.py adam --epochs 20 --seed 1
     python scripts/train_mnist.py mse --batch-size 64
 
-Three configurations, the chapter's own (`nnlib.MNIST_RUNS`, written in chapter 5) unless
+Three configurations, the chapter's own (`nnlib.MNIST_RUNS`, written in chapter 6) unless
 options say otherwise:
 
     mse   784-16-10, ReLU, sigmoid outputs, mean squared error, SGD lr 2, batch 32, 10 epochs
@@ -16,7 +16,7 @@ options say otherwise:
 They are trained with the chapter's loop, `nnlib.train_run`, with the same seeds, so a default run
 reproduces the chapter's numbers. As in the chapter, the last 10,000 training images are the
 validation set and the test set is evaluated once, after training. With --record, the run is
-added to a JSON file (a run with the same command replaces the old one); chapter 5 shows
+added to a JSON file (a run with the same command replaces the old one); chapter 6 shows
 `results/mnist_runs.json`. The MNIST files are found as `nnlib.load_mnist` finds them (set
 NNLIB_DATA). nnlib must be installed (`make setup` installs this checkout's, editable).
 """
@@ -73,7 +73,7 @@ def record(path, run):
 
 
 def parser():
-    p = argparse.ArgumentParser(description="Train chapter 5's MNIST networks.", allow_abbrev=False,
+    p = argparse.ArgumentParser(description="Train chapter 6's MNIST networks.", allow_abbrev=False,
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     p.add_argument("config", choices=sorted(CONFIGS), help="which network (see below)")
     p.add_argument("--epochs", type=int, help="number of epochs")

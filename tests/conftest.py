@@ -26,7 +26,7 @@ def mnist_dir():
 
 @pytest.fixture(scope="session")
 def mnist(mnist_dir):
-    """MNIST as chapter 5 trains on it: rows of 784 floats in [0, 1], the last 10,000 training
+    """MNIST as chapter 6 trains on it: rows of 784 floats in [0, 1], the last 10,000 training
     images held out for validation."""
     from nnlib import load_mnist
 

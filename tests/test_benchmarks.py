@@ -95,7 +95,7 @@ def test_book_page_shows_the_recorded_results():
     assert page.FIGURE.exists()
 
 
-def test_the_configurations_are_chapter_5s():
+def test_the_configurations_are_chapter_6s():
     """The benchmark trains the chapter's own networks, with the chapter's settings (no shifted images)."""
     import dataclasses
 
@@ -105,4 +105,4 @@ def test_the_configurations_are_chapter_5s():
     assert runs == {"mlp_sgd": dataclasses.replace(nnlib.SGD_RUN, shift=0), "mlp_adam": nnlib.ADAM_RUN,
                     "small_mse": nnlib.MSE_RUN}
     small = next(c for c in CONFIGS if c.name == "small_mse")
-    assert (small.batch_size, small.epochs) == (32, 10)  # chapter 5 trains it so (the benchmark once said 64 and 5)
+    assert (small.batch_size, small.epochs) == (32, 10)  # chapter 6 trains it so (the benchmark once said 64 and 5)

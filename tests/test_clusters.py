@@ -1,4 +1,4 @@
-"""Chapter 6: the Gaussian cluster generator, a training run on its data and the playground."""
+"""Chapter 7: the Gaussian cluster generator, a training run on its data and the playground."""
 import numpy as np
 import pytest
 

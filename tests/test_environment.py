@@ -57,6 +57,6 @@ def test_the_course_packages_are_pinned(source):
     pins = pinned_versions(pip_requirements() if source == "requirements.txt" else conda_pip_requirements())
     missing = [name for name in REQUIRED if name not in pins]
     assert not missing, f"{source} does not pin {missing}"
-    # the site is built with Jupyter Book 1 (2.x is a different tool) and chapter 5 compares with Keras 3
+    # the site is built with Jupyter Book 1 (2.x is a different tool) and chapter 6 compares with Keras 3
     assert pins["jupyter-book"].split(".")[0] == "1", f"{source}: jupyter-book must be 1.x, got {pins['jupyter-book']}"
     assert pins["keras"].split(".")[0] == "3", f"{source}: keras must be 3.x, got {pins['keras']}"

@@ -254,7 +254,7 @@ def test_lookup_order_path_then_NNLIB_DATA_then_cache(tmp_path, fake, monkeypatc
 
 
 def test_mnist_files_names_the_files_load_mnist_reads(tmp_path, fake, monkeypatch):
-    """NNLIB_DATA set but incomplete: both pass it over for the cache (chapter 5 reads a file by hand)."""
+    """NNLIB_DATA set but incomplete: both pass it over for the cache (chapter 6 reads a file by hand)."""
     arrays, raw_bytes = fake
     cache = write(tmp_path / "cache", raw_bytes)
     incomplete = write(tmp_path / "env", {"train-labels-idx1-ubyte": raw_bytes["train-labels-idx1-ubyte"]})

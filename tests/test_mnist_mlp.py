@@ -1,4 +1,4 @@
-"""Chapter 5: training on MNIST, the slider explorer, the plots, and saving/loading weights."""
+"""Chapter 6: training on MNIST, the slider explorer, the plots, and saving/loading weights."""
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from nnlib import SGD, Dense, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, evaluate, fit, load_weights, mlp, save_weights
 from nnlib import explorers, plotting
 
-# `mnist` (the real data as chapter 5 loads it; the test is skipped without it) comes from tests/conftest.py.
+# `mnist` (the real data as chapter 6 loads it; the test is skipped without it) comes from tests/conftest.py.
 
 
 # --- training on real digits -------------------------------------------------

@@ -60,7 +60,7 @@ def test_labels_are_read_in_one_place():
         checks.labels(np.array([[0.5, 0.5], [1.0, 0.0]]), "test")
 
 
-# --- chapter 5's networks and their training: written once --------------------------------------------
+# --- chapter 6's networks and their training: written once --------------------------------------------
 
 def _tiny_data(seed=0, n=96, n_val=32):
     rng = np.random.default_rng(seed)

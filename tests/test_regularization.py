@@ -1,4 +1,4 @@
-"""L2 regularization as chapter 6 explains it: penalty l2/2 * sum(W^2) in the loss, l2 * W in dW."""
+"""L2 regularization as chapter 7 explains it: penalty l2/2 * sum(W^2) in the loss, l2 * W in dW."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""scripts/train_mnist.py: its argument checks, how it records runs, and that its defaults are chapter 5's."""
+"""scripts/train_mnist.py: its argument checks, how it records runs, and that its defaults are chapter 6's."""
 import ast
 import dataclasses
 import importlib.util
@@ -12,7 +12,7 @@ import pytest
 import nnlib
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = ROOT / "notebooks" / "05_mnist_mlp.md"
+CHAPTER = ROOT / "notebooks" / "06_mnist_mlp.md"
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_recorded_runs_match_their_commands(script):
         assert run["architecture"] == "-".join(map(str, config["sizes"]))
 
 
-# --- the defaults are chapter 5's --------------------------------------------------
+# --- the defaults are chapter 6's --------------------------------------------------
 
 def chapter_code() -> str:
     return "\n".join(re.findall(r"```\{code-cell\} ipython3\n(.*?)```", CHAPTER.read_text(), re.S))

@@ -65,6 +65,7 @@ MODULES = {
 # The hand-written modules, with the public names `import nnlib` re-exports from each (the
 # core ones; the others are imported where they are used, like `nnlib.widgets`).
 HANDWRITTEN = {
+    "bugzoo": [],
     "checks": [],
     "mnist": ["load_mnist", "read_idx"],
     "keras_compare": [],

@@ -21,7 +21,7 @@ It does four things, each small:
    `nnlib-module` directive, `{nnlib-module} nnlib/mnist.py`, does the same for a
    hand-written module: its docstring, the names in its `__all__`, and its code.
 
-3. **The playground**: an admonition with the class `nn-playground-clusters` (chapter 6) or
+3. **The playground**: an admonition with the class `nn-playground-clusters` (chapter 7) or
    `nn-playground-neuron` (chapter 1), which JupyterLab shows as a box saying where the
    playground is, becomes a live playground on the site (so does a `{playground} PRESET`
    directive, which JupyterLab cannot render): book/_ext/playground/ holds the network's

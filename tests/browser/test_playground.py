@@ -1,4 +1,4 @@
-"""The live playgrounds (chapters 1 and 6) on the built site, in headless Chromium.
+"""The live playgrounds (chapters 1 and 7) on the built site, in headless Chromium.
 
 Run by `make browser` with test_site.py (whose server, browser and page log this file uses).
 Each check is one thing a reader does: open the page (offline, at 1280 and 390 px), move a
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.skipif(
     not SITE, reason="browser test: run `make browser` (builds the site and sets NNBOOK_SITE)"
 )
 
-PLAYGROUNDS = {"notebooks/01_single_neuron.html": "neuron", "notebooks/06_gaussian_clusters.html": "clusters"}
-CHAPTER6 = "notebooks/06_gaussian_clusters.html"
+PLAYGROUNDS = {"notebooks/01_single_neuron.html": "neuron", "notebooks/07_gaussian_clusters.html": "clusters"}
+CHAPTER7 = "notebooks/07_gaussian_clusters.html"
 PARITY = ROOT / "tests" / "playground" / "parity.js"
 
 # The pixels of a canvas, as a data URL: equal pictures give equal strings.
@@ -154,9 +154,9 @@ def test_play_advances_the_loss_curve_and_pause_stops_it(server, browser, path):
 
 def test_a_link_reproduces_a_setting(server, browser):
     setting = "?data=spiral&noise=0.5&test=0.2&layers=8-4&act=tanh&lr=0.0316&l2=0.0002&batch=16&opt=sgd&seed=7"
-    page, log = open_playground(browser, f"{server}/{CHAPTER6}{setting}")
-    other, other_log = open_playground(browser, f"{server}/{CHAPTER6}{setting}")
-    default, _ = open_playground(browser, f"{server}/{CHAPTER6}")
+    page, log = open_playground(browser, f"{server}/{CHAPTER7}{setting}")
+    other, other_log = open_playground(browser, f"{server}/{CHAPTER7}{setting}")
+    default, _ = open_playground(browser, f"{server}/{CHAPTER7}")
     try:
         controls = page.evaluate(
             """() => Object.fromEntries(Array.from(document.querySelectorAll('.nn-playground select, .nn-playground input'))
@@ -197,7 +197,7 @@ def test_a_link_reproduces_a_setting(server, browser):
 
 def test_the_twin_matches_nnlib_in_chromium(server, browser):
     """The parity check of tests/playground/twin.test.js, on the twin the page itself loaded."""
-    page, log = open_playground(browser, f"{server}/{CHAPTER6}")
+    page, log = open_playground(browser, f"{server}/{CHAPTER7}")
     try:
         page.add_script_tag(path=str(PARITY))
         results = page.evaluate(
@@ -208,7 +208,7 @@ def test_the_twin_matches_nnlib_in_chromium(server, browser):
         assert not missed, "the twin differs from nnlib in Chromium:\n" + "\n".join(
             f"{r['name']} / {r['what']}: {r['relative']}" for r in missed)
         assert page.evaluate("navigator.userAgent").find("Chrome") >= 0
-        assert_clean(log, CHAPTER6)
+        assert_clean(log, CHAPTER7)
     finally:
         page.close()
 
@@ -216,7 +216,7 @@ def test_the_twin_matches_nnlib_in_chromium(server, browser):
 def test_the_playground_works_opened_from_a_file(browser):
     """The README says to open _build/html/index.html directly: the playground is plain scripts
     (an ES module would not load from file://), so it works there too."""
-    page, log = open_playground(browser, (Path(SITE).resolve() / CHAPTER6).as_uri() + "?layers=3-3")
+    page, log = open_playground(browser, (Path(SITE).resolve() / CHAPTER7).as_uri() + "?layers=3-3")
     try:
         assert page.locator(".nn-pg-count").all_inner_texts() == ["2", "3", "3"]
         page.click(".nn-pg-buttons >> text=one step")

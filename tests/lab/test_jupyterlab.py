@@ -10,7 +10,7 @@ a real `jupyter lab` on 127.0.0.1 with a token, in a scratch folder holding copi
 - after Run All, each control of the live explorer, moved as a user does (arrow keys on a slider,
   a click on a toggle button), redraws the figure within a few seconds.
 
-Chapter 5's live explorer needs a minute of MNIST training first; chapters 1, 3 and 6 use the same
+Chapter 6's live explorer needs a minute of MNIST training first; chapters 1, 3 and 7 use the same
 LiveExplorer and stand in for it (its render function is tested in tests/test_mnist_mlp.py). A
 fixture notebook whose slider callback is broken proves that the check can fail. Screenshots of
 the live explorers land in _build/lab-screenshots/.
@@ -35,7 +35,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-RUN = ["01_single_neuron.ipynb", "03_layer_of_neurons.ipynb", "06_gaussian_clusters.ipynb"]  # see above
+RUN = ["01_single_neuron.ipynb", "03_layer_of_neurons.ipynb", "07_gaussian_clusters.ipynb"]  # see above
 SHOTS = ROOT / "_build" / "lab-screenshots"  # each live explorer after its controls moved
 REDRAW_SECONDS = 20  # one retraining takes well under a second; JupyterLab and a busy machine add to it
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

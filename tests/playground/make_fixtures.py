@@ -23,7 +23,7 @@ from nnlib import (SGD, Adam, Dense, ReLU, Sequential, Sigmoid, SoftmaxCrossEntr
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
-# Chapter 6's clusters (notebooks/06_gaussian_clusters.md).
+# Chapter 7's clusters (notebooks/07_gaussian_clusters.md).
 MEANS = [[0.0, 0.0], [1.0, 4.0], [2.0, 8.0]]
 COVS = [[[1.0, 0.6], [0.6, 0.8]], [[0.6, 0.0], [0.0, 0.5]], [[1.6, -0.5], [-0.5, 0.9]]]
 
@@ -114,7 +114,7 @@ def neuron_case(name, lr, epochs, seed=0):
 
 def fixtures() -> dict:
     return {"cases": [
-        network_case("chapter 6: 2-5-3 ReLU, Adam 0.01, L2 1e-3, batches of 32", clusters(), [5], "relu",
+        network_case("chapter 7: 2-5-3 ReLU, Adam 0.01, L2 1e-3, batches of 32", clusters(), [5], "relu",
                      "adam", lr=0.01, l2=1e-3, batch_size=32, epochs=3, seed=2),
         network_case("2-16-16-3 tanh, SGD 0.05, batches of 50", clusters(), [16, 16], "tanh", "sgd",
                      lr=0.05, l2=0.0, batch_size=50, epochs=3, seed=5),

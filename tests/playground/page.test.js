@@ -14,11 +14,11 @@ test("a setting survives the trip through the address", () => {
   assert.deepEqual(pg.parseSettings(pg.settingsToSearch(s), "clusters"), s);
 });
 
-test("no address means the preset's defaults: chapter 6's network and chapter 1's neuron", () => {
+test("no address means the preset's defaults: chapter 7's network and chapter 1's neuron", () => {
   assert.deepEqual(pg.parseSettings("", "clusters"), pg.PRESETS.clusters.defaults);
   assert.deepEqual(pg.parseSettings("", "neuron"), pg.PRESETS.neuron.defaults);
-  const chapter6 = pg.PRESETS.clusters.defaults; // the chapter's 2-5-3 ReLU network, Adam 0.01, L2 1e-3, 32
-  assert.deepEqual([chapter6.layers, chapter6.act, chapter6.opt, chapter6.lr, chapter6.l2, chapter6.batch],
+  const chapter7 = pg.PRESETS.clusters.defaults; // the chapter's 2-5-3 ReLU network, Adam 0.01, L2 1e-3, 32
+  assert.deepEqual([chapter7.layers, chapter7.act, chapter7.opt, chapter7.lr, chapter7.l2, chapter7.batch],
                    [[5], "relu", "adam", 0.01, 0.001, 32]);
 });
 
@@ -56,7 +56,7 @@ test("every data set is seeded, has the points and classes it says, and a test s
   }
 });
 
-test("the clusters are chapter 6's: 200, 150 and 250 points around (0, 0), (1, 4) and (2, 8)", () => {
+test("the clusters are chapter 7's: 200, 150 and 250 points around (0, 0), (1, 4) and (2, 8)", () => {
   const { train, test } = pg.makeData({ data: "clusters", noise: 1, test: 0.25, seed: 1 });
   const X = [...train.X.data, ...test.X.data], y = [...train.y, ...test.y];
   const counts = [0, 0, 0], sums = [[0, 0], [0, 0], [0, 0]];

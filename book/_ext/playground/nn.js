@@ -7,7 +7,7 @@
  *
  * Chapter 1, one sigmoid neuron on the squared error:
  *   weightedSum, sigmoid, sigmoidDerivative, lossAndGradients, neuronStep
- * Chapters 4 and 6, networks of layers:
+ * Chapters 4, 5 and 7, networks of layers:
  *   Dense          Z = X W + b, W of shape (nIn, nOut); L2: penalty l2/2 sum W^2, dW += l2 W
  *   ReLU, Tanh, Sigmoid      activations with forward and backward
  *   Sequential     layers one after the other; backward in reverse
@@ -128,7 +128,7 @@
     return { loss, b: b - lr * db };
   }
 
-  // ------------------------------------------------------------------ chapters 4 and 6: layers
+  // ------------------------------------------------------------------ chapters 4, 5, 7: layers
   class Dense {
     /** A fully connected layer Z = X W + b. W (nIn * nOut numbers, row-major) and b are copied. */
     constructor(nIn, nOut, { W, b, l2 = 0 } = {}) {

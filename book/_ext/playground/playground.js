@@ -3,7 +3,7 @@
  * trains the twin live: a few steps, then a redraw, every animation frame.
  *
  * Two kinds, chosen by the div's data-preset:
- *   "clusters"  chapter 6: a network with 1-3 hidden layers on the chapter's clusters, circles,
+ *   "clusters"  chapter 7: a network with 1-3 hidden layers on the chapter's clusters, circles,
  *               XOR or a spiral; softmax cross-entropy, L2, SGD or Adam, minibatches
  *   "neuron"    chapter 1: one sigmoid neuron on the squared error, full-batch gradient descent
  *               from w = 0 and b = 0, as train_neuron does it
@@ -23,7 +23,7 @@
   /** A generator per data set: make(rng, noise) -> {X (n, 2), y}, and the square of the plane it shows. */
   const DATASETS = {
     clusters: {
-      label: "chapter 6's clusters",
+      label: "chapter 7's clusters",
       classes: 3,
       view: [-7, 9, -4, 12],
       noise: "covariances × noise",
@@ -190,7 +190,7 @@
   }
 
   // ------------------------------------------------------------------ the models the page trains
-  /** Chapter 6's network, as nnlib builds it: Dense, activation, ..., Dense; He init; SGD or Adam. */
+  /** Chapter 7's network, as nnlib builds it: Dense, activation, ..., Dense; He init; SGD or Adam. */
   class NetworkModel {
     constructor(s, data) {
       this.data = data;
