@@ -17,7 +17,9 @@ def mnist_explorer(X, y, X_val, y_val, *, epochs=10, batch_size=32, seed=0):
     on (X, y) for `epochs` epochs, seeded, and plots its training and validation curves
     on fixed axes, so that slider positions can be compared. A run that diverges (the
     loss becomes NaN) or ends stuck near chance (validation accuracy below 20 %: the large
-    steps killed its ReLUs) is marked in red, with the number of dead hidden neurons.
+    steps killed its ReLUs) is marked in red. Every title counts the dead hidden ReLUs: those
+    that output 0 for every validation image. The figure carries its numbers for tables and
+    tests: fig.val_accuracy (None if training diverged) and fig.dead_relus.
     """
     from nnlib import SGD, Dense, ReLU, Sequential, SoftmaxCrossEntropy, fit
 
@@ -37,12 +39,16 @@ def mnist_explorer(X, y, X_val, y_val, *, epochs=10, batch_size=32, seed=0):
         except FloatingPointError:
             note = f"diverged in epoch {len(seen.get('loss', [])) + 1}: the loss became NaN"
         final = f"{seen['val_accuracy'][-1]:.1%}" if seen.get("val_accuracy") else "none"
-        if not note and seen["val_accuracy"][-1] < 0.2:
+        with np.errstate(over="ignore", invalid="ignore"):
             alive = (net.layers[0].forward(X_val) > 0).any(axis=0)  # a neuron positive for some image
-            note = f"failed: stuck near chance, {hidden - int(alive.sum())} of {hidden} hidden ReLUs dead"
+        dead = hidden - int(alive.sum())
+        if not note and seen["val_accuracy"][-1] < 0.2:
+            note = f"failed: stuck near chance, {dead} of {hidden} hidden ReLUs dead"
         title = f"lr = {lr:.3g}, hidden = {hidden}: validation accuracy {final}"
-        fig = plot_history(seen or {"loss": []}, epochs=epochs, loss_lim=(0, 2.5), accuracy_lim=(0, 100),
-                           title=title + (f" ({note})" if note else ""))
+        title += f" ({note})" if note else f", {dead} of {hidden} ReLUs dead"
+        fig = plot_history(seen or {"loss": []}, epochs=epochs, loss_lim=(0, 2.5), accuracy_lim=(0, 100), title=title)
+        fig.val_accuracy = None if note.startswith("diverged") else seen["val_accuracy"][-1]
+        fig.dead_relus = dead
         if note:
             fig.text(0.5, 0.45, f"training {note}", ha="center", va="center", color="tab:red", fontsize=12,
                      bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "tab:red"})
@@ -58,8 +64,10 @@ def cluster_playground(means, covs, n_per_cluster, *, n_test=150, epochs=200, se
     render trains a 2-hidden-k network (Adam, full batch: one step per epoch, a few ms
     each) on clusters from make_clusters(means, spread * covs, n_per_cluster), and draws
     its decision boundary over the test points beside its loss curves. Everything is
-    seeded by `seed`, so only the sliders change the picture. The figure carries the grid
-    of predicted classes it drew as fig.predicted_classes (None if training diverged).
+    seeded by `seed`, so only the sliders change the picture. The loss axes are the same
+    for every setting, so that two pictures can be compared. The figure carries the grid of
+    predicted classes it drew as fig.predicted_classes, and its accuracies as fig.test_accuracy
+    and fig.train_accuracy (all None if training diverged).
     """
     from nnlib import (Adam, Dense, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh, fit, make_clusters,
                        one_hot, train_val_split)
@@ -96,16 +104,21 @@ def cluster_playground(means, covs, n_per_cluster, *, n_test=150, epochs=200, se
             left.text(0.5, 0.5, f"{diverged}:\ntraining diverged.\nLower the learning rate.",
                       ha="center", va="center", transform=left.transAxes)
             left.set_axis_off()
-            fig.predicted_classes = None
+            fig.predicted_classes = fig.test_accuracy = fig.train_accuracy = None
         else:
             acc = plot_decision_boundary(net, X_test, Y_test, left, grid=120, legend=False)
             left.set_title(f"test accuracy {acc:.1%}", fontsize=10)
             fig.predicted_classes = left.predicted_classes  # the boundary as drawn, for tests
+            fig.test_accuracy = acc
+            fig.train_accuracy = float(np.mean(net.predict(X_train).argmax(axis=1) == Y_train.argmax(axis=1)))
         if history.get("loss"):
             right.plot(history["loss"], label="training loss (with L2)")
             right.plot(history["val_loss"], label="test loss (with L2)")
-            right.set_yscale("log")
-            right.legend(fontsize=8)
+            right.legend(fontsize=8, loc="upper right")
+        right.set_yscale("log")
+        right.set_xlim(0, epochs)
+        right.set_ylim(0.01, 10)  # the same axes for every setting (a loss beyond them is off the chart)
+        right.set_ylabel("loss")
         right.set_xlabel("epoch (one full-batch Adam step each)")
         right.set_title(setting, fontsize=9)
         fig.tight_layout()

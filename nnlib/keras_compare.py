@@ -43,7 +43,7 @@ from nnlib.losses import MSE, SoftmaxCrossEntropy  # noqa: E402
 from nnlib.optimizers import SGD, Adam, Momentum  # noqa: E402
 from nnlib.training import evaluate, fit  # noqa: E402
 
-__all__ = ["keras_twin", "keras_optimizer", "keras_loss", "train_keras", "train_nnlib", "TrainResult"]
+__all__ = ["keras_twin", "keras_optimizer", "keras_loss", "steps_alike", "train_keras", "train_nnlib", "TrainResult"]
 
 # nnlib activation class name -> Keras activation name ("Tanh" arrives in chapter 4).
 _ACTIVATIONS = {Identity: "linear", ReLU: "relu", Sigmoid: "sigmoid", Softmax: "softmax"}
@@ -124,6 +124,30 @@ def keras_twin(net, loss=None, optimizer=None, *, Y=None):
     elif (loss is None) != (optimizer is None):
         raise ValueError("keras_twin: give both loss and optimizer (to compile the model) or neither")
     return model
+
+
+def steps_alike(net, loss, optimizer, batches):
+    """Take the same training steps with `net` and with its Keras twin; return (moved, gap).
+
+    The twin is built from `net` as it is now (same weights) and compiled with the Keras
+    equivalents of `loss` and `optimizer`. Each (X, Y) of `batches` is then one step for
+    both: Keras's `train_on_batch`, and nnlib's forward, backward and `optimizer.step`.
+    `moved` is the largest change of any weight or bias of `net` over the steps, `gap` the
+    largest difference between a parameter of `net` and the same one of the twin after them:
+    a gap far below what the weights moved shows that both took the same steps.
+    """
+    batches = list(batches)
+    twin = keras_twin(net, loss, optimizer, Y=batches[0][1])
+    start = [p.copy() for p in net.params]
+    for X, Y in batches:
+        twin.train_on_batch(X, Y)
+        loss.forward(net.forward(X), Y)
+        net.backward(loss.backward())
+        optimizer.step(net.params, net.grads)
+    keras_params = [w for layer in twin.layers for w in layer.get_weights()]  # W, b of each Dense
+    moved = max(float(np.abs(p - p0).max()) for p, p0 in zip(net.params, start))
+    gap = max(float(np.abs(p - k).max()) for p, k in zip(net.params, keras_params))
+    return moved, gap
 
 
 @dataclass

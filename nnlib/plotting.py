@@ -206,6 +206,7 @@ def plot_decision_boundary(model, X, y, ax=None, *, grid=200, padding=1.0, title
     as ax.predicted_classes (grid x grid), so a test can see the boundary itself.
     """
     from matplotlib.colors import ListedColormap  # plotting only
+    from matplotlib.lines import Line2D
 
     ax = ax or plt.gca()
     labels = checks.labels(y, "plot_decision_boundary")  # integer labels or one-hot rows
@@ -221,16 +222,19 @@ def plot_decision_boundary(model, X, y, ax=None, *, grid=200, padding=1.0, title
     ax.contour(g1, g2, predicted, levels=np.arange(k) + 0.5, colors="k", linewidths=0.8)
     ax.predicted_classes = predicted  # what was drawn
     right = np.asarray(scores_of(X.astype(np.float32))).argmax(axis=1) == labels
-    ax.scatter(*X[right].T, s=14, c=[colors[c] for c in labels[right]], edgecolors="white",
-               linewidths=0.4, label=f"right ({right.sum()})")
+    ax.scatter(*X[right].T, s=14, c=[colors[c] for c in labels[right]], edgecolors="white", linewidths=0.4)
     ax.scatter(*X[~right].T, s=60, marker="X", c=[colors[c] for c in labels[~right]], edgecolors="k",
-               linewidths=1.2, label=f"wrong ({(~right).sum()})")
+               linewidths=1.2)
+    # The legend shows the two marker shapes in grey: each point's colour is its class, not "right".
+    markers = [Line2D([], [], ls="", marker="o", ms=5, color="0.55", mec="white", label=f"right ({right.sum()})"),
+               Line2D([], [], ls="", marker="X", ms=9, color="0.55", mec="k", mew=1.2,
+                      label=f"wrong ({(~right).sum()})")]
     ax.set_xlim(x1_min, x1_max)
     ax.set_ylim(x2_min, x2_max)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if legend:
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(handles=markers, loc="upper left", fontsize=8)
     if title:
         ax.set_title(title)
     return float(right.mean())

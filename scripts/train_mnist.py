@@ -15,7 +15,9 @@ options say otherwise:
 
 They are trained with the chapter's loop, `nnlib.train_run`, with the same seeds, so a default run
 reproduces the chapter's numbers. As in the chapter, the last 10,000 training images are the
-validation set and the test set is evaluated once, after training. With --record, the run is
+validation set and the test set is evaluated once, after training; the trained network's loss and
+accuracy on its (unshifted) training images are recorded too, to show how
+closely it fits them. With --record, the run is
 added to a JSON file (a run with the same command replaces the old one); chapter 6 shows
 `results/mnist_runs.json`. The MNIST files are found as `nnlib.load_mnist` finds them (set
 NNLIB_DATA). nnlib must be installed (`make setup` installs this checkout's, editable).
@@ -31,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from nnlib import MNIST_RUNS, MNISTRun, accuracy, load_mnist, train_run
+from nnlib import MNIST_RUNS, MNISTRun, accuracy, evaluate, load_mnist, train_run
 
 # The chapter's runs as the settings the command line can change, by name ("mse", "sgd", "adam").
 CONFIGS = {name: dict(dataclasses.asdict(run), sizes=list(run.sizes)) for name, run in MNIST_RUNS.items()}
@@ -50,7 +52,11 @@ def train(config, seed=0, progress=True):
     start = time.perf_counter()
     net, history = train_run(run, data, seed=seed, on_epoch=report)
     seconds = time.perf_counter() - start
+    # The trained network on its own training images (unshifted): how well it fits them.
+    train_loss, train_accuracy = evaluate(net, run.loss_function(), data.X_train, run.targets(data.y_train))
     return {
+        "train_loss": round(float(train_loss), 4),
+        "train_accuracy": round(float(train_accuracy), 4),
         "val_accuracy": round(float(history["val_accuracy"][-1]), 4),
         "test_accuracy": round(accuracy(net, data.X_test, data.y_test), 4),
         "seconds": round(seconds, 1),

@@ -111,6 +111,37 @@ def test_a_tiny_real_run_is_recorded(script, tmp_path, monkeypatch, mnist_dir):
     assert run["val_accuracy"] == result["val_accuracy"]
 
 
+PLAIN = ["sgd", "--decay", "none", "--shift", "0", "--epochs", "25"]  # the course's plain recipe
+
+
+def test_the_plain_recipe_is_recorded_as_the_script_writes_it(script, tmp_path, monkeypatch, mnist_dir):
+    """The plain recipe (784-100-200-10, SGD at 0.1, batch 32, no augmentation, 25 epochs) that chapter
+    6 quotes was trained by the script: the recorded run has exactly the fields a real run of the script
+    writes (here a one-epoch run of the same command), the recipe's settings, and what the chapter says
+    of it (below 98.5 %, the training images learnt by heart)."""
+    runs = {run["command"]: run for run in json.loads((ROOT / "results" / "mnist_runs.json").read_text())["runs"]}
+    full = runs[script.command_of(PLAIN)]
+    assert (full["architecture"], full["loss"], full["optimizer"], full["lr"], full["batch_size"], full["decay"],
+            full["shift"], full["epochs"]) == ("784-100-200-10", "softmax_cross_entropy", "sgd", 0.1, 32, "none", 0, 25)
+    assert 0.97 < full["val_accuracy"] < 0.985 and full["train_loss"] < 0.005 and full["train_accuracy"] > 0.999
+
+    monkeypatch.setenv("NNLIB_DATA", str(mnist_dir))
+    path = tmp_path / "runs.json"
+    short_argv = PLAIN[:-1] + ["1"]  # the same command, one epoch
+    script.main(short_argv + ["--quiet", "--record", str(path)])
+    [short] = json.loads(path.read_text())["runs"]
+    assert short["command"] == script.command_of(short_argv)
+    assert sorted(short) == sorted(full)  # the recorded run is what the script writes...
+    for run in runs.values():
+        assert sorted(run) == sorted(short), run["command"]  # ...and so is every other recorded run
+    assert {k: v for k, v in short.items() if k not in RESULTS} == {
+        **{k: v for k, v in full.items() if k not in RESULTS}, "epochs": 1, "command": short["command"]}
+    assert 0.9 < short["val_accuracy"] < full["val_accuracy"]
+
+
+RESULTS = ("train_loss", "train_accuracy", "val_accuracy", "test_accuracy", "seconds", "machine")
+
+
 def test_recorded_runs_match_their_commands(script):
     """Every run in results/mnist_runs.json is what its command asks for with today's defaults."""
     runs = json.loads((ROOT / "results" / "mnist_runs.json").read_text())["runs"]
