@@ -154,3 +154,9 @@ def test_solution_runs_where_it_stands_and_is_right(stem, id, cell, solution, ou
     assert solution, f"{stem}: exercise {id} needs a ```python solution block in the dropdown right after its cell"
     printed = run(solution)
     assert f"Exercise {id}: right." in printed, f"{stem}: the solution of {id} printed:\n{printed}"
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=[md.stem for md in CHAPTERS])
+def test_every_chapter_has_at_least_four_checked_exercises(md):
+    ids = {id for stem, id, *_ in FOUND if stem == md.stem}
+    assert len(ids) >= MIN_PER_CHAPTER, f"{md.stem} has {len(ids)} checked exercises ({sorted(ids)}), at least {MIN_PER_CHAPTER} wanted"
