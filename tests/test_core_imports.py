@@ -84,3 +84,16 @@ print(json.dumps({
     loaded = json.loads(out.strip().splitlines()[-1])
     assert loaded["optional"] == [], f"import nnlib loaded {loaded['optional']}"
     assert loaded["third_party"] == [], f"import nnlib loaded packages outside numpy: {loaded['third_party']}"
+
+
+def test_the_exercise_checks_need_only_numpy_and_are_not_loaded_by_import_nnlib():
+    out = run_python(BLOCK_THIRD_PARTY + """
+import sys
+import nnlib
+print("exercises loaded by import nnlib:", "nnlib.exercises" in sys.modules)
+from nnlib import exercises
+exercises._load_all()
+print("exercises:", len(exercises.EXERCISES) >= 0)
+""")
+    assert "exercises loaded by import nnlib: False" in out
+    assert "exercises: True" in out
