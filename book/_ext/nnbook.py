@@ -447,8 +447,27 @@ def _setup_directive(app):
             result.append(box)
             return result
 
+    class CloneCommands(SphinxDirective):
+        """`{clone-commands}`: the commands that clone the repository and open the chapters, with the
+        address from _config.yml (repository.url), the one place it lives."""
+
+        def run(self):
+            self.env.note_dependency(str(ROOT / "_config.yml"))
+            url = repository_url()
+            text = f"git clone {url}\ncd {url.rsplit('/', 1)[-1]}\nmake lab     # creates .venv on first use, then opens the chapters in JupyterLab"
+            return [nodes.literal_block(text, text, language="bash")]
+
     app.add_directive("nnlib-chapter", NnlibChapter)
     app.add_directive("nnlib-module", NnlibModule)
+    app.add_directive("clone-commands", CloneCommands)
+
+
+def repository_url(root: Path = ROOT) -> str:
+    """The repository's address: _config.yml's repository.url (also read by tools/first_cell.py and
+    by Jupyter Book for the Colab, Binder and GitHub buttons)."""
+    import yaml
+
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"].rstrip("/")
 
 
 # ----------------------------------------------------------------------------- 3. the playground
