@@ -172,7 +172,7 @@ def test_the_site_puts_the_cells_alt_on_its_images(tmp_path):
     (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
                                  "extensions = ['myst_nb', 'nnbook']\nnb_execution_mode = 'off'\n"
                                  "exclude_patterns = ['_build']\n")
-    (src / "index.md").write_text("# Home\n\n```{toctree}\ndemo\n```\n")
+    (src / "index.rst").write_text("Home\n====\n\n.. toctree::\n\n   demo\n")
     other = "A heat map of four clusters, one colour each."
     nb = notebook(
         {"cell_type": "markdown", "metadata": {}, "id": "m1", "source": "# Demo"},
