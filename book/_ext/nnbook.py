@@ -1,6 +1,6 @@
 """Sphinx extension for the course site (loaded from _config.yml: sphinx.local_extensions).
 
-It does five things, each small:
+It does six things, each small:
 
 1. **Offline JavaScript.** MathJax 3, require.js and the ipywidgets embed manager
    are installed by `npm ci` from the pinned package.json into node_modules/. At
@@ -36,6 +36,10 @@ It does five things, each small:
    metadata "alt" in the .ipynb) becomes the alt attribute of every image that cell outputs
    (tests/test_figures.py checks that every figure has one). Images inside HTML outputs (the
    precomputed explorers) keep their own alt, which `static_explorer(alt=...)` writes.
+
+6. **The PDF.** Every page's header has a button that downloads the whole book as one PDF,
+   `nn-from-scratch.pdf` at the site's root, which tools/pdf.py prints from the built site
+   (`make pdf`, run by `make book`).
 """
 from __future__ import annotations
 
@@ -556,8 +560,23 @@ def _figure_alt_text(app, doctree):
                 image["alt"] = alt
 
 
+# ----------------------------------------------------------------------------- 6. the PDF
+PDF_NAME = "nn-from-scratch.pdf"  # written into the site's root by tools/pdf.py (`make pdf`)
+
+
+def _pdf_button(app, pagename, templatename, context, doctree):
+    """A header button on every page that downloads the whole book's PDF."""
+    buttons = context.get("header_buttons")
+    if buttons is None:
+        return
+    buttons.insert(0, {"type": "link", "url": context["pathto"](PDF_NAME, 1), "icon": "fas fa-book",
+                       "tooltip": "Download the whole book (PDF)", "label": "book-pdf-button",
+                       "classes": "pst-navbar-icon"})
+
+
 # ----------------------------------------------------------------------------- set-up
 def setup(app):
+    app.connect("html-page-context", _pdf_button, priority=502)
     app.connect("config-inited", _config_inited)
     app.connect("doctree-read", _figure_alt_text)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
