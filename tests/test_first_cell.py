@@ -115,4 +115,7 @@ def test_chapter_2_runs_in_a_fresh_environment_without_nnlib(tmp_path):
     assert str(venv) in installed, f"nnlib came from {installed!r}, not from the fresh environment"
     first = next(c for c in nb.cells if c.cell_type == "code")
     assert "Installing nnlib from" in "".join(o.get("text", "") for o in first.outputs)
-    assert time.monotonic() - start < 120
+    # Measured: about 125 s on a shared 2-core machine with other jobs running, most of it pip
+    # installing numpy, matplotlib and ipykernel from its cache and building nnlib from the checkout.
+    elapsed = time.monotonic() - start
+    assert elapsed < 240, f"the fresh environment took {elapsed:.0f} s"

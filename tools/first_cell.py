@@ -104,6 +104,9 @@ def apply_md(text: str, cell: str) -> str:
 def apply_notebook(nb, cell: str):
     new = nbformat.v4.new_code_cell(cell, metadata={"tags": list(TAGS)})
     new["id"] = CELL_ID
+    # stored as executed with no output: what running it prints where nnlib is installed (the
+    # contract test wants every code cell executed)
+    new["execution_count"] = 1
     codes = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     if codes and is_installer(nb.cells[codes[0]].source):
         nb.cells[codes[0]] = new
