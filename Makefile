@@ -40,10 +40,10 @@ ifneq ($(MNIST_SHARED),)
 export NNLIB_DATA ?= $(MNIST_SHARED)
 endif
 
-.PHONY: help setup book site chromium browser lab-test test unit playground nbval nbval-unpinned lab export notebooks bench clean
+.PHONY: help setup book pdf site chromium browser lab-test test unit playground nbval nbval-unpinned lab export notebooks bench clean
 
 help:
-	@echo "make book | make test | make lab | make notebooks | make export | make bench | make playground | make clean"
+	@echo "make book | make test | make lab | make pdf | make notebooks | make export | make bench | make playground | make clean"
 
 # The virtual environment, rebuilt when the requirements change.
 # JupyterLab's settings for the course (lab/overrides.json: no news pop-up) go with it.
@@ -103,9 +103,21 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Execute every chapter (cell timeout in _config.yml) and build the site; warnings are errors.
+# Then the book's PDF, which the site links (skipped with a message where there is no Chromium).
 book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
+	@$(MAKE) --no-print-directory pdf
 	@echo "The site is in _build/html/index.html"
+
+# The whole book as one PDF, printed from a built site (default: make book's) by the browser
+# test's Chromium, offline, in toc order (tools/pdf.py): PDF_SITE/nn-from-scratch.pdf.
+PDF_SITE ?= _build/html
+pdf: $(STAMP) chromium
+	@if [ -x "$(CHROMIUM)" ]; then \
+	  CHROMIUM=$(CHROMIUM) $(BIN)/python tools/pdf.py $(PDF_SITE); \
+	else \
+	  echo "SKIPPED the PDF: no Chromium at $(CHROMIUM) (apt-get install chromium, or set CHROMIUM=...)"; \
+	fi
 
 # The same site from the outputs stored in the .ipynb files (nbval checks them), executing
 # nothing: what `make test` checks in a browser.
@@ -125,6 +137,7 @@ chromium:
 browser: $(STAMP) chromium
 	@if [ -x "$(CHROMIUM)" ]; then \
 	  $(MAKE) --no-print-directory site && \
+	  $(MAKE) --no-print-directory pdf PDF_SITE=$(SITE) && \
 	  NNBOOK_SITE=$(SITE) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/browser; \
 	else \
 	  echo "SKIPPED the browser test: no Chromium at $(CHROMIUM) (apt-get install chromium, or set CHROMIUM=...)"; \

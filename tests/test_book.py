@@ -157,7 +157,7 @@ def test_stage_assets_copies_only_what_the_site_serves(tmp_path):
 def test_package_json_pins_exact_versions_that_the_lock_file_holds():
     package = json.loads((ROOT / "package.json").read_text())
     lock = json.loads((ROOT / "package-lock.json").read_text())
-    for name, version in package["dependencies"].items():
+    for name, version in {**package["dependencies"], **package.get("devDependencies", {})}.items():
         assert version[0].isdigit(), f"package.json: pin {name} to an exact version, not {version!r}"
         assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
 

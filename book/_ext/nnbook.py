@@ -1,6 +1,6 @@
 """Sphinx extension for the course site (loaded from _config.yml: sphinx.local_extensions).
 
-It does four things, each small:
+It does six things, each small:
 
 1. **Offline JavaScript.** MathJax 3, require.js and the ipywidgets embed manager
    are installed by `npm ci` from the pinned package.json into node_modules/. At
@@ -31,6 +31,15 @@ It does four things, each small:
 4. **Stored outputs.** `NNBOOK_EXECUTE=off` builds from the outputs stored in the
    .ipynb files (which nbval checks) instead of executing every chapter again;
    `make test` uses it for the browser test. `make book` always executes.
+
+5. **Alt text.** A code cell's `alt` option (`:alt: one sentence` in the chapter's .md, cell
+   metadata "alt" in the .ipynb) becomes the alt attribute of every image that cell outputs
+   (tests/test_figures.py checks that every figure has one). Images inside HTML outputs (the
+   precomputed explorers) keep their own alt, which `static_explorer(alt=...)` writes.
+
+6. **The PDF.** Every page's header has a button that downloads the whole book as one PDF,
+   `nn-from-scratch.pdf` at the site's root, which tools/pdf.py prints from the built site
+   (`make pdf`, run by `make book`).
 """
 from __future__ import annotations
 
@@ -154,6 +163,33 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+# Accessible names the themes get wrong (axe-core's audit in tests/browser/test_site.py finds each):
+# (pattern, replacement, why). A pattern that no longer matches after a theme update is harmless;
+# the audit then shows whether the theme fixed it.
+ACCESSIBLE_NAMES = [
+    # pydata's search field shows "Search Ctrl+K" but is named "Search": let its text name it.
+    (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*"(?: title="Search")?) aria-label="Search"'), r"\1",
+     "a visible label must be part of the accessible name"),
+    # the colour-mode button is named "Color mode" but its icons carry titles (Light, Dark, ...)
+    (re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+") +title="[^"]*"'), r'\1 aria-hidden="true"',
+     "a visible label must be part of the accessible name"),
+    # the sidebar's expand/collapse toggles are <summary> elements with only an icon in them
+    (re.compile(r'(<details(?: open="open")?)><summary><span class="toctree-toggle" role="presentation">'),
+     r'\1><summary aria-label="pages in this section"><span class="toctree-toggle" role="presentation">',
+     "a summary needs a name"),
+    # myst-nb names its show/hide-code toggles "Toggle hidden content", not what they show
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>",
+     "a visible label must be part of the accessible name"),
+]
+
+
+def accessible_names(text: str) -> str:
+    """A built page with the theme's inaccessible names fixed (ACCESSIBLE_NAMES)."""
+    for pattern, replacement, _ in ACCESSIBLE_NAMES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -163,7 +199,11 @@ def _build_finished(app, exception):
     for page in sorted(Path(app.outdir).rglob("*.html")):
         if "_static" in page.parts:
             continue
-        for url in external_loads(page.read_text(encoding="utf-8")):
+        text = page.read_text(encoding="utf-8")
+        fixed = accessible_names(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+        for url in external_loads(fixed):
             logger.warning(f"{page.relative_to(app.outdir)} loads {url} from another host; the site must work offline")
 
 
@@ -411,8 +451,27 @@ def _setup_directive(app):
             result.append(box)
             return result
 
+    class CloneCommands(SphinxDirective):
+        """`{clone-commands}`: the commands that clone the repository and open the chapters, with the
+        address from _config.yml (repository.url), the one place it lives."""
+
+        def run(self):
+            self.env.note_dependency(str(ROOT / "_config.yml"))
+            url = repository_url()
+            text = f"git clone {url}\ncd {url.rsplit('/', 1)[-1]}\nmake lab     # creates .venv on first use, then opens the chapters in JupyterLab"
+            return [nodes.literal_block(text, text, language="bash")]
+
     app.add_directive("nnlib-chapter", NnlibChapter)
     app.add_directive("nnlib-module", NnlibModule)
+    app.add_directive("clone-commands", CloneCommands)
+
+
+def repository_url(root: Path = ROOT) -> str:
+    """The repository's address: _config.yml's repository.url (also read by tools/first_cell.py and
+    by Jupyter Book for the Colab, Binder and GitHub buttons)."""
+    import yaml
+
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"].rstrip("/")
 
 
 # ----------------------------------------------------------------------------- 3. the playground
@@ -482,9 +541,44 @@ def _admonition_playgrounds(app, doctree):
             node.replace_self(playground(preset=preset))
 
 
+# ----------------------------------------------------------------------------- 5. alt text
+def cell_alt(metadata) -> str | None:
+    """The alt text a code cell gives its figures: its metadata "alt", one sentence."""
+    alt = (metadata or {}).get("alt")
+    return " ".join(str(alt).split()) if alt else None
+
+
+def _figure_alt_text(app, doctree):
+    """Put each code cell's `alt` on the images it outputs (myst-nb keeps the cell's metadata on
+    its container; the images of its outputs, in every mime bundle, are image nodes inside it)."""
+    for cell in doctree.findall(docutils_nodes.container):
+        if cell.get("nb_element") != "cell_code":
+            continue
+        alt = cell_alt(cell.get("cell_metadata"))
+        if alt:
+            for image in cell.findall(docutils_nodes.image):
+                image["alt"] = alt
+
+
+# ----------------------------------------------------------------------------- 6. the PDF
+PDF_NAME = "nn-from-scratch.pdf"  # written into the site's root by tools/pdf.py (`make pdf`)
+
+
+def _pdf_button(app, pagename, templatename, context, doctree):
+    """A header button on every page that downloads the whole book's PDF."""
+    buttons = context.get("header_buttons")
+    if buttons is None:
+        return
+    buttons.insert(0, {"type": "link", "url": context["pathto"](PDF_NAME, 1), "icon": "fas fa-book",
+                       "tooltip": "Download the whole book (PDF)", "label": "book-pdf-button",
+                       "classes": "pst-navbar-icon"})
+
+
 # ----------------------------------------------------------------------------- set-up
 def setup(app):
+    app.connect("html-page-context", _pdf_button, priority=502)
     app.connect("config-inited", _config_inited)
+    app.connect("doctree-read", _figure_alt_text)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     _setup_playground(app)
     app.connect("build-finished", _build_finished)

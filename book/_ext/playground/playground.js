@@ -401,7 +401,8 @@
       ]);
 
       this.canvas = el("canvas", { class: "nn-pg-regions", role: "img" });
-      this.lossCanvas = el("canvas", { class: "nn-pg-loss", role: "img" });
+      this.lossCanvas = el("canvas", { class: "nn-pg-loss", role: "img",
+        "aria-label": network ? "the training and test loss after each step" : "the squared error after each step" });
       this.neurons = el("div", { class: "nn-pg-neurons" });
       this.status = el("p", { class: "nn-pg-status" });
       this.legend = el("p", { class: "nn-pg-legend" });
