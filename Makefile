@@ -70,7 +70,7 @@ notebooks: export
 	  $(BIN)/jupyter execute --inplace --timeout=$(CELL_TIMEOUT) $${md%.md}.ipynb || exit 1; \
 	done
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest tests
 
 # Every chapter under nbval: exact outputs compared exactly, measured cells by value (conftest.py
