@@ -10,6 +10,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The site's npm packages (below); defined up here because rules expand it where they are read.
+NODE_STAMP := node_modules/.installed
 CHAPTERS := $(sort $(wildcard notebooks/[0-9][0-9]_*.md))
 NOTEBOOKS := $(CHAPTERS:.md=.ipynb)
 # A cell that runs longer than this fails instead of hanging (widget cells can hang without it).
@@ -97,7 +99,6 @@ test: unit playground nbval nbval-unpinned browser lab-test
 
 # The site's JavaScript (MathJax, require.js, the ipywidgets embed manager), pinned in
 # package-lock.json and served by the site itself (book/_ext/nnbook.py), so it works offline.
-NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
