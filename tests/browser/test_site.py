@@ -44,7 +44,7 @@ EXPLORERS = {
     "notebooks/07_gaussian_clusters.html": 1,
 }
 # Tables that code prints as Markdown (rendered only if myst-nb parses Markdown output as MyST).
-OUTPUT_TABLES = {"notebooks/06_mnist_mlp.html": 1}
+OUTPUT_TABLES = {}  # (page: tables rendered from cell outputs) none since chapter 6 prints its Keras comparison
 # Words a page rendered from code must show (book/_ext/nnbook.py's directives).
 PAGE_WORDS = {
     "book/nnlib/handwritten.html": ["whole_number", "load_mnist", "read_idx", "mnist_files", "keras_twin",
