@@ -11,7 +11,7 @@ from .losses import MSE, BinaryCrossEntropy, SoftmaxCrossEntropy
 from .neuron_network import Layer, Network
 from .initializers import small_random, glorot, he, INITIALIZERS
 from .layers import Dense, Sequential
-from .optimizers import SGD, Momentum, Adam
+from .optimizers import SGD, Momentum, Adam, FastAdam
 from .gradcheck import GradCheckReport, check_gradients
 from .data import one_hot, minibatches, train_val_split, make_clusters
 from .training import accuracy, evaluate, fit
@@ -19,4 +19,4 @@ from .serialization import save_weights, load_weights
 from .digits import mlp, MNISTRun, MSE_RUN, shift_images, train_run, SGD_RUN, ADAM_RUN, MNIST_RUNS, predict_digit
 from .mnist import load_mnist, read_idx
 
-__all__ = ['weighted_sum', 'step', 'step_derivative', 'sigmoid', 'sigmoid_derivative', 'relu', 'relu_derivative', 'squared_error', 'squared_error_derivative', 'numerical_gradient', 'loss_and_gradients', 'train_neuron', 'Neuron', 'relative_error', 'Identity', 'Sigmoid', 'ReLU', 'softmax', 'Softmax', 'Tanh', 'log_softmax', 'MSE', 'BinaryCrossEntropy', 'SoftmaxCrossEntropy', 'Layer', 'Network', 'small_random', 'glorot', 'he', 'INITIALIZERS', 'Dense', 'Sequential', 'SGD', 'Momentum', 'Adam', 'GradCheckReport', 'check_gradients', 'one_hot', 'minibatches', 'train_val_split', 'make_clusters', 'accuracy', 'evaluate', 'fit', 'save_weights', 'load_weights', 'mlp', 'MNISTRun', 'MSE_RUN', 'shift_images', 'train_run', 'SGD_RUN', 'ADAM_RUN', 'MNIST_RUNS', 'predict_digit', 'load_mnist', 'read_idx']
+__all__ = ['weighted_sum', 'step', 'step_derivative', 'sigmoid', 'sigmoid_derivative', 'relu', 'relu_derivative', 'squared_error', 'squared_error_derivative', 'numerical_gradient', 'loss_and_gradients', 'train_neuron', 'Neuron', 'relative_error', 'Identity', 'Sigmoid', 'ReLU', 'softmax', 'Softmax', 'Tanh', 'log_softmax', 'MSE', 'BinaryCrossEntropy', 'SoftmaxCrossEntropy', 'Layer', 'Network', 'small_random', 'glorot', 'he', 'INITIALIZERS', 'Dense', 'Sequential', 'SGD', 'Momentum', 'Adam', 'FastAdam', 'GradCheckReport', 'check_gradients', 'one_hot', 'minibatches', 'train_val_split', 'make_clusters', 'accuracy', 'evaluate', 'fit', 'save_weights', 'load_weights', 'mlp', 'MNISTRun', 'MSE_RUN', 'shift_images', 'train_run', 'SGD_RUN', 'ADAM_RUN', 'MNIST_RUNS', 'predict_digit', 'load_mnist', 'read_idx']

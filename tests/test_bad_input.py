@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlib import (MSE, SGD, Adam, Dense, Momentum, ReLU, Sequential, SoftmaxCrossEntropy, accuracy, evaluate, fit,
+from nnlib import (MSE, SGD, Adam, Dense, FastAdam, Momentum, ReLU, Sequential, SoftmaxCrossEntropy, accuracy, evaluate, fit,
                    one_hot, train_val_split)
 
 
@@ -196,7 +196,7 @@ def test_train_val_split_refuses_a_count_that_is_not_a_whole_number(n_val):
         train_val_split(np.zeros((10, 1)), np.zeros(10), n_val)
 
 
-@pytest.mark.parametrize("optimizer", [SGD, Momentum, Adam], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("optimizer", [SGD, Momentum, Adam, FastAdam], ids=lambda c: c.__name__)
 def test_optimizers_refuse_lists_of_different_lengths(optimizer):
     params, grads = [np.ones(3), np.ones(2)], [np.ones(3)]
     with pytest.raises(ValueError, match=f"{optimizer.__name__}.step got 2 parameter arrays but 1 gradient arrays"):
@@ -204,7 +204,7 @@ def test_optimizers_refuse_lists_of_different_lengths(optimizer):
     np.testing.assert_array_equal(params[0], 1.0)  # nothing was updated
 
 
-@pytest.mark.parametrize("optimizer_class", [Momentum, Adam], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("optimizer_class", [Momentum, Adam, FastAdam], ids=lambda c: c.__name__)
 def test_stateful_optimizers_refuse_a_network_with_another_number_of_arrays(optimizer_class):
     optimizer = optimizer_class(0.1)
     optimizer.step([np.ones(3)], [np.ones(3)])
@@ -223,9 +223,10 @@ def test_stateful_optimizers_refuse_a_network_with_another_number_of_arrays(opti
     (lambda: Adam(beta1=1.0), ValueError, "Adam expects a finite decay rate beta1 in [0, 1), got 1.0"),
     (lambda: Adam(beta2=-0.1), ValueError, "Adam expects a finite decay rate beta2 in [0, 1), got -0.1"),
     (lambda: Adam(eps=0.0), ValueError, "Adam expects a finite epsilon eps > 0, got 0.0"),
+    (lambda: FastAdam(beta1=1.0), ValueError, "FastAdam expects a finite decay rate beta1 in [0, 1), got 1.0"),
     (lambda: Momentum(0.1, beta=1.5), ValueError, "Momentum expects a finite momentum beta in [0, 1), got 1.5"),
     (lambda: Momentum(lr=None), TypeError, "Momentum expects the learning rate lr to be a number > 0, got None"),
-], ids=["sgd-negative", "sgd-zero", "sgd-nan", "adam-text", "adam-beta1", "adam-beta2", "adam-eps", "momentum-beta",
+], ids=["sgd-negative", "sgd-zero", "sgd-nan", "adam-text", "adam-beta1", "adam-beta2", "adam-eps", "fastadam-beta1", "momentum-beta",
         "momentum-None"])
 def test_optimizer_settings_are_checked_when_it_is_made(make, error, words):
     with pytest.raises(error) as info:
@@ -241,7 +242,7 @@ def test_optimizers_keep_python_floats_so_float32_stays_float32():
     assert params[0].dtype == np.float32
 
 
-@pytest.mark.parametrize("optimizer_class", [Momentum, Adam], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("optimizer_class", [Momentum, Adam, FastAdam], ids=lambda c: c.__name__)
 def test_an_optimizer_reused_on_a_network_of_other_shapes_names_both(optimizer_class):
     first = Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 2, rng=1)])
     second = Sequential([Dense(4, 5, rng=0), ReLU(), Dense(5, 2, rng=1)])

@@ -1,8 +1,8 @@
-"""One step of each optimizer against its formula computed by hand; Adam against Keras."""
+"""One step of each optimizer against its formula computed by hand; Adam against Keras; FastAdam against Adam."""
 import numpy as np
 import pytest
 
-from nnlib import SGD, Adam, Momentum
+from nnlib import SGD, Adam, Dense, FastAdam, Momentum, ReLU, Sequential, SoftmaxCrossEntropy, fit
 
 
 def problem(dtype=np.float64, seed=0):
@@ -44,11 +44,15 @@ def test_momentum_with_beta_zero_is_sgd():
         np.testing.assert_allclose(p, q)
 
 
-def test_adam_two_steps_by_hand():
+ADAMS = pytest.mark.parametrize("adam", [Adam, FastAdam], ids=lambda c: c.__name__)
+
+
+@ADAMS
+def test_adam_two_steps_by_hand(adam):
     params, grads = problem()
     p0 = [p.copy() for p in params]
     lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-7
-    opt = Adam(lr=lr, beta1=b1, beta2=b2, eps=eps)
+    opt = adam(lr=lr, beta1=b1, beta2=b2, eps=eps)
     second = [2 * g for g in grads]
     opt.step(params, grads)
     opt.step(params, second)
@@ -64,12 +68,13 @@ def test_adam_two_steps_by_hand():
         np.testing.assert_allclose(p, expected, rtol=1e-6)
 
 
-def test_adam_first_step_moves_each_entry_by_about_lr():
+@ADAMS
+def test_adam_first_step_moves_each_entry_by_about_lr(adam):
     """The textbook property of Adam: the first step is lr * sign(g), whatever the gradient's size."""
     params, grads = problem()
     p0 = [p.copy() for p in params]
     grads = [g * s for g, s in zip(grads, (1e-3, 1e3))]
-    Adam(lr=0.01, eps=1e-12).step(params, grads)
+    adam(lr=0.01, eps=1e-12).step(params, grads)
     for p, start, g in zip(params, p0, grads):
         np.testing.assert_allclose(p - start, -0.01 * np.sign(g), rtol=1e-6)
 
@@ -84,7 +89,8 @@ def test_adam_keeps_float32_and_allocates_its_state_once():
     assert [id(a) for a in opt.m + opt.v] == state  # m and v are updated in place
 
 
-def test_adam_matches_keras():
+@ADAMS
+def test_adam_matches_keras(adam):
     keras = pytest.importorskip("keras")
     if keras.backend.backend() != "jax":
         pytest.skip("the comparison is written for Keras's JAX backend")
@@ -92,7 +98,7 @@ def test_adam_matches_keras():
     rng = np.random.default_rng(5)
     grad_steps = [[rng.standard_normal(p.shape).astype(np.float32) for p in params] for _ in range(5)]
     mine = [p.copy() for p in params]
-    opt = Adam(lr=0.01)
+    opt = adam(lr=0.01)
     for grads in grad_steps:
         opt.step(mine, grads)
     variables = [keras.Variable(p.copy()) for p in params]
@@ -117,3 +123,70 @@ def test_adam_keeps_its_moments_out_of_the_subnormal_numbers():
     tiny = np.finfo(np.float32).tiny  # the smallest normal float32
     assert np.all((m == 0) | (np.abs(m) >= tiny)), f"subnormal moments left: {m}"
     assert np.all(m == 0), "a moment 0.9^849 times its start is far below 1e-30 and must have been zeroed"
+
+
+# --- FastAdam: chapter 5's rescaled form of Adam takes Adam's steps ---------------------------------
+
+def gradient_stream(shapes, steps, seed=0):
+    """Gradients of very different sizes per entry, some of them stopping (a blank pixel's weights)."""
+    rng = np.random.default_rng(seed)
+    scales = [10.0 ** rng.uniform(-6, 1, shape) for shape in shapes]
+    for t in range(steps):
+        grads = [(s * rng.standard_normal(s.shape)).astype(np.float32) for s in scales]
+        if t > steps // 2:
+            grads[0][: len(grads[0]) // 4] = 0.0  # a quarter of the first layer's rows stop
+        yield grads
+
+
+def test_fast_adam_takes_adams_steps_and_keeps_m_and_v_rescaled():
+    shapes = [(20, 8), (8,), (8, 3), (3,)]
+    rng = np.random.default_rng(1)
+    start = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+    textbook, fast = [p.copy() for p in start], [p.copy() for p in start]
+    adam, fast_adam = Adam(lr=0.01), FastAdam(lr=0.01)
+    for grads in gradient_stream(shapes, 400):
+        adam.step(textbook, grads)
+        fast_adam.step(fast, grads)
+    for p, q, p0 in zip(textbook, fast, start):
+        assert np.abs(p - p0).max() > 0.1  # the steps moved the weights by far more than the tolerance
+        np.testing.assert_allclose(q, p, rtol=0, atol=1e-5)
+    for m, M in zip(adam.m, fast_adam.M):
+        np.testing.assert_allclose((1 - 0.9) * M, m, rtol=1e-4, atol=1e-30)
+    for v, V in zip(adam.v, fast_adam.V):
+        np.testing.assert_allclose((1 - 0.999) * V, v, rtol=1e-4, atol=1e-30)
+
+
+def test_fast_adam_trains_a_network_as_adam_does():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((256, 4)).astype(np.float32)
+    y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    nets = []
+    for optimizer in (Adam(0.01), FastAdam(0.01)):
+        net = Sequential([Dense(4, 16, rng=0), ReLU(), Dense(16, 2, rng=1)])
+        history = fit(net, SoftmaxCrossEntropy(), optimizer, X, y, epochs=20, batch_size=32, rng=0, progress=False)
+        nets.append((net, history))
+    (net_a, hist_a), (net_b, hist_b) = nets
+    assert hist_a["loss"][-1] < 0.5 * hist_a["loss"][0]  # it learned something
+    np.testing.assert_allclose(hist_b["loss"], hist_a["loss"], rtol=1e-4)
+    for p, q in zip(net_a.params, net_b.params):
+        np.testing.assert_allclose(q, p, rtol=0, atol=1e-4)
+
+
+def test_fast_adam_keeps_float32_and_allocates_its_arrays_once():
+    params, grads = problem(np.float32)
+    opt = FastAdam()
+    opt.step(params, grads)
+    state = [id(a) for a in opt.M + opt.V + opt.scratch]
+    opt.step(params, grads)
+    assert all(a.dtype == np.float32 for a in params + opt.M + opt.V)
+    assert [id(a) for a in opt.M + opt.V + opt.scratch] == state
+
+
+def test_fast_adam_keeps_its_sums_out_of_the_subnormal_numbers():
+    params, grads = [np.ones(3, np.float32)], [np.array([1.0, 0.0, 1e-3], np.float32)]
+    opt = FastAdam()
+    opt.step(params, grads)
+    grads[0][:] = 0.0
+    for _ in range(849):
+        opt.step(params, grads)
+    assert np.all(opt.M[0] == 0), f"sums 0.9^849 times their start must have been zeroed, got {opt.M[0]}"
