@@ -156,9 +156,10 @@ lab-test: $(STAMP) chromium
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-# The benchmark measures the machine's best kernels, so it lifts the AVX2 pins above.
+# The benchmark measures the machine's best kernels, so it lifts the AVX2 pins above (and
+# OPENBLAS_CORETYPE where the machine itself sets it). Options: make bench ARGS='--threads 1'
 bench: $(STAMP)
-	env $(addprefix -u ,$(PINS)) $(BIN)/python -m benchmarks
+	env $(addprefix -u ,$(PINS)) $(BIN)/python -m benchmarks $(ARGS)
 
 clean:
 	rm -rf _build .jupyter_cache

@@ -1,7 +1,7 @@
 """How fast is nnlib? The benchmark behind book/performance.md (issue 8).
 
     python -m benchmarks                 # the full run: a few minutes; prints the table
-    python -m benchmarks --threads 2 --record   # also writes benchmarks/results/mnist.json and the book page
+    make bench ARGS='--threads 1 --record'  # also writes benchmarks/results/mnist.json and the book page
     python -m benchmarks --smoke         # a few hundred steps: checks that everything runs
 
 One run, on one machine, measures:

@@ -3,7 +3,10 @@ import argparse
 import os
 import sys
 
+from benchmarks.machine import kernel_pins  # no numpy there: it must load after the thread settings
+
 RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "mnist.json")
+RECORD = "make bench ARGS='--threads 1 --record'"  # how book/performance.md is made
 
 
 def parse(argv=None):
@@ -27,7 +30,18 @@ def parse(argv=None):
         p.error(f"--epochs must be at least 1, got {args.epochs}")
     if args.record and args.smoke:
         p.error("--record keeps the figures of a full run; a --smoke run's figures mean nothing")
+    pins = kernel_pins()
+    if args.record and pins:
+        p.error(f"--record keeps figures of the machine's best kernels, but {_listed(pins)} "
+                f"pins older ones: unset {' '.join(pins)} first (make bench does)")
+    if pins:
+        print(f"warning: {_listed(pins)} pins older vector kernels: these are not the machine's best figures "
+              "(make bench unsets them)", file=sys.stderr)
     return args
+
+
+def _listed(pins):
+    return ", ".join(f"{k}={v}" for k, v in pins.items())
 
 
 def limit_threads(n, blas=None):

@@ -1,4 +1,8 @@
-"""Where the figures were taken: CPU, cores, numpy and its BLAS, thread settings, load."""
+"""Where the figures were taken: CPU, cores, numpy and its BLAS, thread settings, load.
+
+numpy is imported inside the functions that need it: `python -m benchmarks` reads
+`kernel_pins` before it sets the thread variables, which numpy reads when it first loads.
+"""
 from __future__ import annotations
 
 import ctypes
@@ -6,9 +10,16 @@ import os
 import platform
 import sys
 
-import numpy as np
-
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "XLA_FLAGS")
+
+
+def kernel_pins(environ=os.environ):
+    """The variables that hold numpy, OpenBLAS or XLA to older vector kernels (make pins them,
+    and some machines set them for everything): the benchmark wants the machine's best."""
+    pins = {k: environ[k] for k in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES") if environ.get(k)}
+    if "max_isa" in environ.get("XLA_FLAGS", ""):
+        pins["XLA_FLAGS"] = environ["XLA_FLAGS"]
+    return pins
 
 
 def cpu_model():
@@ -56,6 +67,8 @@ def openblas_runtime():
 
 def blas_build():
     """numpy's BLAS as numpy reports it (name and version)."""
+    import numpy as np
+
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
         return f"{blas.get('name')} {blas.get('version')}"
@@ -64,6 +77,8 @@ def blas_build():
 
 
 def describe(threads=None):
+    import numpy as np
+
     try:
         affinity = sorted(os.sched_getaffinity(0))
     except AttributeError:
@@ -75,6 +90,7 @@ def describe(threads=None):
         "cpus_used": affinity,
         "threads_requested": threads,
         "thread_env": {k: os.environ.get(k) for k in THREAD_VARIABLES if os.environ.get(k)},
+        "kernel_pins": kernel_pins(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "numpy": np.__version__,

@@ -83,6 +83,23 @@ def test_arguments_are_checked():
     assert parse(["--smoke", "--epochs", "3"]).epochs == 3
 
 
+def test_kernel_pins_are_found_and_keep_a_run_from_being_recorded(monkeypatch, capsys):
+    from benchmarks.machine import kernel_pins
+
+    assert kernel_pins({"OPENBLAS_CORETYPE": "Haswell", "XLA_FLAGS": "--xla_cpu_max_isa=AVX2"}) == {
+        "OPENBLAS_CORETYPE": "Haswell", "XLA_FLAGS": "--xla_cpu_max_isa=AVX2"}
+    assert kernel_pins({"XLA_FLAGS": "--xla_force_host_platform_device_count=2", "OMP_NUM_THREADS": "1"}) == {}
+    for var in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "XLA_FLAGS"):
+        monkeypatch.delenv(var, raising=False)
+    assert parse(["--record"]).record
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    assert parse([]).record is False  # a pinned run still runs, with a warning
+    assert "OPENBLAS_CORETYPE=Haswell pins older vector kernels" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse(["--record"])
+    assert "unset OPENBLAS_CORETYPE first (make bench does)" in capsys.readouterr().err
+
+
 def test_book_page_shows_the_recorded_results():
     recorded = ROOT / "benchmarks" / "results" / "mnist.json"
     results = json.loads(recorded.read_text())
