@@ -6,28 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from book._ext import nnbook  # the repository's root is on the path (conftest.py lives there)
 from tools import export
+from tools.pdf import toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return files
+    """Every page of _toc.yml in reading order, without a suffix (tools/pdf.py walks the toc)."""
+    return [page.removesuffix(".html") for page in toc_pages()]
 
 
 def test_toc_lists_every_chapter_in_order():

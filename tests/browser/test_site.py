@@ -22,6 +22,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tools.pdf import toc_pages  # the one walk of _toc.yml (the repository's root is on the path)
+
 SITE = os.environ.get("NNBOOK_SITE")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,24 +70,7 @@ FIGURE_CONTRAST = 4.5
 
 def chapter_pages() -> list[str]:
     """Every page the toc lists under notebooks/ and book/, as paths relative to the site."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = []
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            if "glob" in entry:
-                files.extend(str(p.relative_to(ROOT).with_suffix("")) for p in sorted(ROOT.glob(entry["glob"] + ".md")))
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    files.append(toc["root"])
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return [f + ".html" for f in files]
+    return toc_pages()
 
 
 @pytest.fixture(scope="module")
