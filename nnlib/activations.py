@@ -51,34 +51,6 @@ class ReLU:
         return dA * self.positive
 
 
-# --- from notebooks/03_layer_of_neurons.md
-def softmax(Z):
-    """Turn scores into probabilities along the last axis: exp(Z) / sum(exp(Z)).
-
-    Subtracting the largest score first changes nothing mathematically (it cancels
-    in the ratio) but keeps exp from overflowing.
-    """
-    Z = np.asarray(Z)
-    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
-    return E / E.sum(axis=-1, keepdims=True)
-
-
-class Softmax:
-    """A = softmax(Z) over the last axis. Each output depends on every input, so
-    dZ_i = A_i (dA_i - sum_j dA_j A_j)."""
-
-    params, grads = (), ()
-    A = None  # the last output, remembered by forward for backward
-
-    def forward(self, Z):
-        self.A = softmax(Z)
-        return self.A
-
-    def backward(self, dA):
-        checks.forward_first(self.A, "Softmax()")
-        return self.A * (dA - (dA * self.A).sum(axis=-1, keepdims=True))
-
-
 # --- from notebooks/04_matrix_layers.md
 class Tanh:
     """A = tanh(Z), an S-curve from -1 to 1 centred on 0; dA/dZ = 1 - A^2."""
@@ -96,13 +68,42 @@ class Tanh:
 
 
 # --- from notebooks/05_training_toolkit.md
+def softmax(Z):
+    """Turn scores into probabilities along the last axis: exp(Z) / sum(exp(Z)).
+
+    Subtracting the largest score first changes nothing mathematically (it cancels
+    in the ratio) but keeps exp from overflowing.
+    """
+    Z = np.asarray(Z)
+    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+    return E / E.sum(axis=-1, keepdims=True)
+
+
+# --- from notebooks/05_training_toolkit.md
+class Softmax:
+    """A = softmax(Z) over the last axis. Each output depends on every input of its row, so
+    dZ_l = A_l (dA_l - sum_j dA_j A_j)."""
+
+    params, grads = (), ()
+    A = None  # the last output, remembered by forward for backward
+
+    def forward(self, Z):
+        self.A = softmax(Z)
+        return self.A
+
+    def backward(self, dA):
+        checks.forward_first(self.A, "Softmax()")
+        return self.A * (dA - (dA * self.A).sum(axis=-1, keepdims=True))
+
+
+# --- from notebooks/05_training_toolkit.md
 def log_softmax(Z):
     """log softmax(Z) along the last axis, by the log-sum-exp trick: with c the largest score,
     log softmax(Z)_j = (z_j - c) - log(sum_m e^(z_m - c)). Every exponent is <= 0 and the sum
     is >= 1, so nothing overflows and no log(0) is ever taken."""
     Z = np.asarray(Z)
-    shifted = Z - Z.max(axis=-1, keepdims=True)  # softmax's shift (chapter 3)
+    shifted = Z - Z.max(axis=-1, keepdims=True)  # softmax's shift
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-__all__ = ['Identity', 'Sigmoid', 'ReLU', 'softmax', 'Softmax', 'Tanh', 'log_softmax']
+__all__ = ['Identity', 'Sigmoid', 'ReLU', 'Tanh', 'softmax', 'Softmax', 'log_softmax']

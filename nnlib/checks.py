@@ -212,6 +212,21 @@ def list_of(items, kind, name, who):
     return items
 
 
+def layers_connect(layers, who):
+    """`layers` unchanged, if each layer's outputs are as many as the next layer's inputs."""
+    for i, (before, after) in enumerate(zip(layers, layers[1:])):
+        if before.n_neurons != after.n_inputs:
+            raise ValueError(f"{who}: layer {i} {before!r} gives {before.n_neurons} outputs, "
+                             f"but layer {i + 1} {after!r} expects {after.n_inputs} inputs")
+    return layers
+
+
+def diverged(what, lr=None):
+    """Stop training: a loss or weights of NaN or infinity almost always mean too large a learning rate."""
+    advice = f"Lower the learning rate (now {lr}), e.g. to {lr / 10:g}." if lr else "Lower the learning rate."
+    raise FloatingPointError(f"{what}: training diverged. {advice}")
+
+
 def forward_first(memory, who, forward="forward(Z)", backward="backward(dA)"):
     """Nothing, if `memory` (what forward keeps for backward) is there."""
     if memory is None:

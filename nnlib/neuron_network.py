@@ -65,10 +65,7 @@ class Network:
 
     def __init__(self, layers, loss):
         self.layers = checks.list_of(layers, Layer, "layers", "Network")
-        for i, (before, after) in enumerate(zip(self.layers, self.layers[1:])):
-            if before.n_neurons != after.n_inputs:  # a mismatch is refused now, not at the first example
-                raise ValueError(f"Network: layer {i} {before!r} gives {before.n_neurons} outputs, "
-                                 f"but layer {i + 1} {after!r} expects {after.n_inputs} inputs")
+        checks.layers_connect(self.layers, "Network")  # a mismatch is refused now, not at the first example
         self.loss = checks.forward_backward(loss, "loss")
 
     def __repr__(self):
@@ -118,10 +115,7 @@ class Network:
                     total = sum(self.train_step(X[i], Y[i], lr) for i in rng.permutation(len(X)))
                 history.append(total / len(X))
                 if not np.isfinite(history[-1]):
-                    raise FloatingPointError(
-                        f"the loss became {history[-1]} in epoch {epoch}: training diverged; "
-                        f"try a smaller learning rate than lr={lr}"
-                    )
+                    checks.diverged(f"the loss became {history[-1]} in epoch {epoch}", lr)
                 if bar is not None:
                     bar.set_postfix(loss=f"{history[-1]:.4f}", refresh=False)
                     bar.update()

@@ -52,13 +52,6 @@ def _data(X, Y, which):
     return X, Y
 
 
-def _diverged(what, optimizer):
-    """Stop training: a loss or weights of NaN or infinity almost always mean too large a learning rate."""
-    lr = getattr(optimizer, "lr", None)
-    advice = f"Lower the learning rate (now {lr}), e.g. to {lr / 10:g}." if lr else "Lower the learning rate."
-    raise FloatingPointError(f"{what}: training diverged. {advice}")
-
-
 def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validation=None,
         progress=True, on_epoch=None):
     """Train `net` with minibatches; return the history of loss (and accuracy) per epoch.
@@ -96,14 +89,14 @@ def fit(net, loss, optimizer, X, Y, *, epochs, batch_size=32, rng=None, validati
                 out = net.forward(Xb)
                 value = loss.forward(out, Y[rows])
                 if not math.isfinite(value):
-                    _diverged(f"the loss became {value} at epoch {epoch}, step {step}", optimizer)
+                    checks.diverged(f"the loss became {value} at epoch {epoch}, step {step}", getattr(optimizer, "lr", None))
                 total += value * len(Xb)
                 if labels is not None:  # accuracy on the fly, from the outputs we already have
                     correct += int(np.sum(out.argmax(axis=1) == labels[rows]))
                 net.backward(loss.backward(), input_grad=False)  # dL/dX of the data is never used
                 optimizer.step(net.params, net.grads)
         if not all(np.isfinite(p).all() for p in net.params):  # the last steps may have overflowed
-            _diverged(f"the weights became NaN or infinite in epoch {epoch}", optimizer)
+            checks.diverged(f"the weights became NaN or infinite in epoch {epoch}", getattr(optimizer, "lr", None))
         train_loss = total / len(X) + net.penalty()
         history["loss"].append(train_loss)
         history["accuracy"].append(correct / len(X) if labels is not None else None)

@@ -1,4 +1,5 @@
-"""Chapter 3: activations, the MSE loss, and the Layer and Network made of Neuron objects."""
+"""Chapter 3: activations (with chapter 5's Softmax beside them), the MSE loss, and the Layer and
+Network made of Neuron objects."""
 import sys
 
 import numpy as np
@@ -282,7 +283,7 @@ def test_fit_stops_when_nan_weights_make_the_loss_nan():
     for neuron in net.layers[0].neurons:
         neuron.w[:] = np.nan
     X, Y = _fit_data()
-    with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1.*smaller learning rate than lr=0\.1"):
+    with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1: training diverged\. Lower the learning rate \(now 0\.1\), e\.g\. to 0\.01"):
         net.fit(X, Y, lr=0.1, epochs=3, rng=rng, progress=False)
 
 
@@ -332,7 +333,7 @@ def test_fit_refuses_mismatched_rows_and_reports_divergence():
     with pytest.raises(ValueError, match="fit got 10 examples in X but 9 targets in Y"):
         net.fit(np.zeros((10, 2)), np.zeros(9), lr=0.1, epochs=1, progress=False)
     X = rng.normal(size=(50, 2)) * 10
-    with pytest.raises(FloatingPointError, match="smaller learning rate"):
+    with pytest.raises(FloatingPointError, match=r"training diverged\. Lower the learning rate \(now 10\.0\)"):
         net.fit(X, X.sum(axis=1) * 100, lr=10.0, epochs=20, rng=rng, progress=False)
 
 
