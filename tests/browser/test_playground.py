@@ -7,16 +7,13 @@ in the browser's own JavaScript engine, on fixtures nnlib writes now.
 """
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from test_site import CHROMIUM, ROOT, SITE, PageLog, browser, server  # noqa: F401 (fixtures)
-
-sys.path.insert(0, str(ROOT / "tests" / "playground"))
-import make_fixtures  # noqa: E402
+from tests.playground import make_fixtures  # the repository's root is on the path (conftest.py lives there)
 
 pytestmark = pytest.mark.skipif(
     not SITE, reason="browser test: run `make browser` (builds the site and sets NNBOOK_SITE)"
@@ -229,7 +226,6 @@ def test_the_playground_works_opened_from_a_file(browser):
 def test_the_speed_benchmark_runs(server, browser):
     """python -m benchmarks.playground measures the speed; here only that it measures what it says
     (a 2-16-16-3 network on the 600 cluster points, all 32 neuron pictures drawn): no time is asserted."""
-    sys.path.insert(0, str(ROOT))
     from benchmarks.playground import SETTINGS, measure
 
     result = measure(browser, server, SETTINGS["full batch (450 points a step)"], seconds=0.5)
