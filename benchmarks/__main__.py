@@ -18,7 +18,8 @@ def parse(argv=None):
                    help="threads for numpy's BLAS only (default: --threads); Keras keeps --threads CPUs")
     p.add_argument("--json", metavar="PATH", help="write the results as JSON to PATH")
     p.add_argument("--record", action="store_true",
-                   help=f"write {os.path.relpath(RECORDED)} and regenerate book/performance.md and its figure")
+                   help=f"write {os.path.relpath(RECORDED)} and regenerate book/performance.md and its figure "
+                        f"(the page's own run: {RECORD})")
     p.add_argument("--no-keras", dest="keras", action="store_false", help="skip the Keras twins")
     p.add_argument("--configs", nargs="+", metavar="NAME", help="only these configurations (mlp_sgd mlp_adam small_mse)")
     args = p.parse_args(argv)

@@ -12,7 +12,8 @@ function checks each of its arguments in one line:
 
 The wrong kind of thing (text, None, an array where one number belongs) raises TypeError; the
 right kind with a wrong value (a shape, a range, NaN) raises ValueError; methods called in the
-wrong order raise RuntimeError. Like the rest of nnlib's core, this module needs only numpy and
+wrong order raise RuntimeError; a training run whose loss or weights stop being finite raises
+FloatingPointError (`diverged`). Like the rest of nnlib's core, this module needs only numpy and
 the standard library.
 """
 import math
@@ -21,8 +22,8 @@ import numbers
 import numpy as np
 
 __all__ = ["RULES", "numeric", "number", "whole_number", "one_of", "float_dtype", "shape", "vector", "batch",
-           "example_or_batch", "same_length", "same_shape", "labels", "list_of", "forward_first",
-           "forward_backward", "step_arguments", "covariance"]
+           "example_or_batch", "same_length", "same_shape", "labels", "list_of", "layers_connect", "diverged",
+           "forward_first", "forward_backward", "step_arguments", "covariance"]
 
 # The rules one number can be checked against, by the text the messages show.
 RULES = {
